@@ -1,0 +1,47 @@
+// One build script: the extension (node/cjs), the embedded demo server (loaded only on demand),
+// the sandbox CLI, the webview script (browser) and the integration-test suite.
+// Flags: --production (minify, no sourcemaps), --watch, --sandbox (only the sandbox CLI).
+import * as esbuild from 'esbuild';
+import { existsSync } from 'node:fs';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+const sandboxOnly = process.argv.includes('--sandbox');
+
+const node = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  external: ['vscode'],
+  minify: production,
+  sourcemap: !production,
+  logLevel: 'warning',
+};
+
+const contexts = [
+  { ...node, entryPoints: { 'sandbox-cli': 'src/sandbox/cli.ts' }, outdir: 'dist' },
+];
+if (!sandboxOnly) {
+  contexts.push({ ...node, entryPoints: { extension: 'src/extension.ts', sandbox: 'src/sandbox/index.ts' }, outdir: 'dist' });
+  if (existsSync('src/webview/main.ts')) {
+    contexts.push({
+      bundle: true, platform: 'browser', format: 'iife', target: 'es2022', minify: production,
+      sourcemap: !production, logLevel: 'warning',
+      entryPoints: { webview: 'src/webview/main.ts' }, outdir: 'dist',
+    });
+  }
+  if (!production && existsSync('test/integration/suite/index.ts')) {
+    contexts.push({ ...node, external: ['vscode', 'mocha'], entryPoints: { index: 'test/integration/suite/index.ts' }, outdir: 'dist/test' });
+  }
+}
+
+for (const options of contexts) {
+  if (watch) {
+    const ctx = await esbuild.context(options);
+    await ctx.watch();
+  } else {
+    await esbuild.build(options);
+  }
+}
+if (watch) console.log('[watch] build started');
