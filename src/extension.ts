@@ -1,0 +1,41 @@
+import * as vscode from 'vscode';
+import { COMMANDS } from './commands';
+import { offerReconnect, registerCommands, type CommandContext } from './commands/registry';
+import { ConnectionManager } from './connection';
+import { VolumeTreeProvider } from './tree/provider';
+
+/** What tests (and a future API) get from `activate`. */
+export interface VolumeExplorerApi {
+  context: CommandContext;
+}
+
+export async function activate(extension: vscode.ExtensionContext): Promise<VolumeExplorerApi> {
+  const log = vscode.window.createOutputChannel('Volume Explorer', { log: true });
+  const connections = new ConnectionManager(extension, log);
+  const tree = new VolumeTreeProvider(log);
+  const view = vscode.window.createTreeView('volumeExplorer.volumes', { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true });
+  extension.subscriptions.push(log, connections, tree, view);
+
+  const ctx: CommandContext = { extension, log, connections, tree, view };
+  registerCommands(ctx, COMMANDS);
+
+  let shownBackend: unknown;
+  extension.subscriptions.push(
+    connections.onDidChange((c) => {
+      view.description = connections.describe();
+      // Identity updates fire too; only a new backend reloads the tree.
+      if (c?.backend !== shownBackend) {
+        shownBackend = c?.backend;
+        tree.setBackend(c?.backend);
+      }
+    }),
+    tree.onUnauthorized(() => void offerReconnect()),
+  );
+  await connections.restore();
+  log.info('[extension] activated');
+  return { context: ctx };
+}
+
+export function deactivate(): void {
+  // Disposables (including the demo server) are released through context.subscriptions.
+}

@@ -1,0 +1,122 @@
+import * as vscode from 'vscode';
+import { ApiError, describeError } from '../api/errors';
+import type { Backend } from '../backend/types';
+import {
+  childrenOrEmpty, errorNode, organizationNode, present, projectNode, snapshotNode, volumeNode,
+  type ParentNode, type TreeNode,
+} from './nodes';
+
+/**
+ * The browse tree: organization → project → volume → snapshot. Each level is loaded when it is
+ * expanded and cached until refreshed; failures and empty results become child nodes.
+ */
+export class VolumeTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<TreeNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  /** Children by parent id ('' = root); promises so concurrent expansions share one request. */
+  private readonly cache = new Map<string, Promise<TreeNode[]>>();
+  private backend: Backend | undefined;
+  private readonly unauthorized = new vscode.EventEmitter<ApiError>();
+  /** Fires when a load failed with 401, so the extension can offer to reconnect. */
+  readonly onUnauthorized = this.unauthorized.event;
+
+  constructor(private readonly log: vscode.LogOutputChannel) {}
+
+  setBackend(backend: Backend | undefined): void {
+    this.backend = backend;
+    this.refresh();
+  }
+
+  /** Forgets cached children of `node` (and everything below it), or of the whole tree. */
+  refresh(node?: TreeNode): void {
+    if (!node) {
+      this.cache.clear();
+      this.byId.clear();
+    } else {
+      for (const key of [...this.cache.keys()]) {
+        if (key === node.id || this.isBelow(key, node)) this.cache.delete(key);
+      }
+    }
+    this.changed.fire(node);
+  }
+
+  /** Cache keys are parent ids: is that parent somewhere below `node`? */
+  private isBelow(key: string, node: TreeNode): boolean {
+    const parent = this.byId.get(key);
+    return parent ? ancestorIds(parent).includes(node.id) : false;
+  }
+  /** Every node loaded so far, by id (for refresh, reveal and job updates). */
+  private readonly byId = new Map<string, TreeNode>();
+
+  getTreeItem(node: TreeNode): vscode.TreeItem {
+    const p = present(node);
+    const item = new vscode.TreeItem(p.label, p.collapsible === 'collapsed' ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+    item.id = p.id;
+    item.description = p.description;
+    item.contextValue = p.contextValue;
+    item.iconPath = new vscode.ThemeIcon(p.icon.id, p.icon.color ? new vscode.ThemeColor(p.icon.color) : undefined);
+    if (p.tooltip) {
+      // API text is escaped in `present`; untrusted and without HTML on top.
+      const md = new vscode.MarkdownString(p.tooltip);
+      md.isTrusted = false;
+      md.supportHtml = false;
+      item.tooltip = md;
+    }
+    if (node.kind === 'message' && node.severity === 'error') {
+      item.command = { command: 'volumeExplorer.retry', title: 'Retry', arguments: [node] };
+    }
+    return item;
+  }
+
+  getParent(node: TreeNode): TreeNode | undefined {
+    return node.parent;
+  }
+
+  getChildren(node?: TreeNode): Promise<TreeNode[]> | TreeNode[] {
+    const backend = this.backend;
+    if (!backend) return [];
+    if (node && (node.kind === 'snapshot' || node.kind === 'message')) return [];
+    const key = node?.id ?? '';
+    let children = this.cache.get(key);
+    if (!children) {
+      children = this.load(backend, node as ParentNode | undefined);
+      this.cache.set(key, children);
+      void children.then((c) => c.forEach((child) => this.byId.set(child.id, child)));
+    }
+    return children;
+  }
+
+  private async load(backend: Backend, node: ParentNode | undefined): Promise<TreeNode[]> {
+    try {
+      if (!node) return childrenOrEmpty(node, (await backend.listOrganizations()).map(organizationNode));
+      switch (node.kind) {
+        case 'organization':
+          return childrenOrEmpty(node, (await backend.listProjects(node.organization.id)).map((p) => projectNode(p, node)));
+        case 'project':
+          return childrenOrEmpty(node, (await backend.listVolumes(node.project.id)).map((v) => volumeNode(v, node)));
+        case 'volume':
+          return childrenOrEmpty(node, (await backend.listSnapshots(node.volume.id)).map((s) => snapshotNode(s, node)));
+      }
+    } catch (err) {
+      this.log.error(`[tree] loading children of ${node?.id ?? 'root'} failed: ${describeError(err)}`);
+      if (err instanceof ApiError && err.isUnauthorized) this.unauthorized.fire(err);
+      return [errorNode(node, describeError(err))];
+    }
+  }
+
+  /** A node loaded earlier (no request), e.g. `volume/<uuid>`. */
+  find(id: string): TreeNode | undefined {
+    return this.byId.get(id);
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+    this.unauthorized.dispose();
+  }
+}
+
+function ancestorIds(node: TreeNode): string[] {
+  const ids: string[] = [];
+  for (let n: TreeNode | undefined = node.parent; n; n = n.parent) ids.push(n.id);
+  return ids;
+}
