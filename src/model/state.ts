@@ -31,11 +31,15 @@ export function normalizeRuntimeState(raw: string | null | undefined): string {
   return (raw ?? '').trim().toLowerCase();
 }
 
-/** Any `*_SCHEDULED`, `CREATING`, `UPDATING`, `DELETING`, or a runtime state ending in `-ing`. */
+/**
+ * Any `*_SCHEDULED`, `CREATING`, `UPDATING`, `DELETING`, or a runtime state ending in `-ing`
+ * (but not Cinder's `error_extending`-style failures, which are final).
+ */
 export function isTransitional(state: string, runtimeState = ''): boolean {
   const s = normalizeState(state);
   if (s.endsWith('_SCHEDULED') || s === 'CREATING' || s === 'UPDATING' || s === 'DELETING') return true;
-  return /ing$/.test(normalizeRuntimeState(runtimeState));
+  const rt = normalizeRuntimeState(runtimeState);
+  return /ing$/.test(rt) && !rt.startsWith('error');
 }
 
 export function isErred(state: string, runtimeState = ''): boolean {

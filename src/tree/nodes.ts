@@ -65,7 +65,7 @@ export interface Presentation {
 /** Volume row's description: `40 GiB · in-use · web-01`. */
 export function volumeDescription(v: Volume): string {
   const parts = [formatGiB(v.sizeMiB)];
-  if (isTransitional(v.state, v.runtimeState) && !/ing$/.test(v.runtimeState)) parts.push(displayState(v.state));
+  if (isTransitional(v.state)) parts.push(displayState(v.state));
   parts.push(v.runtimeState || displayState(v.state));
   if (v.instanceName) parts.push(`→ ${plainText(v.instanceName, 60)}`);
   return parts.join(' · ');

@@ -1,0 +1,73 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { listAll, parseLinkHeader, type Page } from '../../src/api/paging';
+
+/** An in-memory list that records which pages were asked for and how many were in flight. */
+function source(total: number, opts: { count?: boolean; delayMs?: number } = {}) {
+  const items = Array.from({ length: total }, (_, i) => i);
+  const asked: Array<{ page: number; pageSize: number }> = [];
+  let inFlight = 0;
+  let maxInFlight = 0;
+  const fetchPage = async (page: number, pageSize: number): Promise<Page<number>> => {
+    asked.push({ page, pageSize });
+    inFlight++;
+    maxInFlight = Math.max(maxInFlight, inFlight);
+    await new Promise((r) => setTimeout(r, opts.delayMs ?? 1));
+    inFlight--;
+    return { items: items.slice((page - 1) * pageSize, page * pageSize), total: opts.count === false ? undefined : total };
+  };
+  return { fetchPage, asked, get maxInFlight() { return maxInFlight; }, items };
+}
+
+test('fetches page 1 at the max page size, then the rest concurrently, in order', async () => {
+  const s = source(1000, { delayMs: 5 });
+  const all = await listAll(s.fetchPage, { concurrency: 3 });
+  assert.deepEqual(all, s.items);
+  assert.equal(s.asked.length, 4);
+  assert.deepEqual(s.asked[0], { page: 1, pageSize: 300 });
+  assert.equal(s.maxInFlight, 3);
+});
+
+test('page size is capped at 300 and a single page makes one request', async () => {
+  const s = source(120);
+  assert.equal((await listAll(s.fetchPage, { pageSize: 5000 })).length, 120);
+  assert.deepEqual(s.asked, [{ page: 1, pageSize: 300 }]);
+});
+
+test('empty lists make one request', async () => {
+  const s = source(0);
+  assert.deepEqual(await listAll(s.fetchPage), []);
+  assert.equal(s.asked.length, 1);
+});
+
+test('without X-Result-Count it follows pages until a short one', async () => {
+  const s = source(650, { count: false });
+  const all = await listAll(s.fetchPage, { pageSize: 300 });
+  assert.equal(all.length, 650);
+  assert.deepEqual(s.asked.map((a) => a.page), [1, 2, 3]);
+});
+
+test('a failing page rejects the whole listing', async () => {
+  const fetchPage = async (page: number): Promise<Page<number>> => {
+    if (page === 3) throw new Error('boom on page 3');
+    return { items: [page], total: 900 };
+  };
+  await assert.rejects(listAll(fetchPage), /boom on page 3/);
+});
+
+test('an aborted signal stops further pages', async () => {
+  const abort = new AbortController();
+  const s = source(3000, { delayMs: 5 });
+  const p = listAll(s.fetchPage, { signal: abort.signal, concurrency: 1 });
+  setTimeout(() => abort.abort(), 8);
+  await assert.rejects(p);
+  assert.ok(s.asked.length < 10, `asked ${s.asked.length} pages`);
+});
+
+test('parseLinkHeader reads Waldur Link headers', () => {
+  const links = parseLinkHeader('<https://w.example/api/x/?page=1>; rel="first", <https://w.example/api/x/?page=3&a=1,2>; rel="next", <https://w.example/api/x/?page=9>; rel="last"');
+  assert.equal(links.first, 'https://w.example/api/x/?page=1');
+  assert.equal(links.next, 'https://w.example/api/x/?page=3&a=1,2');
+  assert.equal(links.last, 'https://w.example/api/x/?page=9');
+  assert.deepEqual(parseLinkHeader(null), {});
+});
