@@ -1,4 +1,4 @@
-import type { Identity, Organization, Project, Snapshot, Volume } from '../model/types';
+import type { Accepted, Identity, Instance, Order, Organization, Project, Snapshot, Volume, VolumeType } from '../model/types';
 
 /**
  * What the tree and commands need from a cloud. Waldur is the first implementation; a native
@@ -15,4 +15,28 @@ export interface Backend {
   listSnapshots(volumeId: string, signal?: AbortSignal): Promise<Snapshot[]>;
   getVolume(id: string, signal?: AbortSignal): Promise<Volume>;
   getSnapshot(id: string, signal?: AbortSignal): Promise<Snapshot>;
+
+  // Pickers
+  /** Instances this volume may be attached to (same tenant/project, compatible zone). */
+  listAttachableInstances(volume: Volume, signal?: AbortSignal): Promise<Instance[]>;
+  listVolumeTypes(tenantId: string, signal?: AbortSignal): Promise<VolumeType[]>;
+
+  // Volume actions: each resolves when the server accepted the request (any 2xx).
+  attachVolume(volume: Volume, instance: Instance): Promise<Accepted>;
+  detachVolume(volume: Volume): Promise<Accepted>;
+  extendVolume(volume: Volume, newSizeMiB: number): Promise<Accepted>;
+  retypeVolume(volume: Volume, type: VolumeType): Promise<Accepted>;
+  snapshotVolume(volume: Volume, input: { name: string; description?: string; keptUntil?: string }): Promise<Snapshot>;
+  updateVolume(volume: Volume, changes: { name?: string; description?: string; bootable?: boolean }): Promise<Volume>;
+  pullVolume(volume: Volume): Promise<Accepted>;
+  unlinkVolume(volume: Volume): Promise<void>;
+  /** Deleting a volume is a marketplace terminate order, which may need approval. */
+  deleteVolume(volume: Volume): Promise<Order>;
+
+  // Snapshot actions
+  restoreSnapshot(snapshot: Snapshot, input: { name: string; description?: string }): Promise<Volume>;
+  updateSnapshot(snapshot: Snapshot, changes: { name?: string; description?: string; keptUntil?: string | null }): Promise<Snapshot>;
+  pullSnapshot(snapshot: Snapshot): Promise<Accepted>;
+  unlinkSnapshot(snapshot: Snapshot): Promise<void>;
+  deleteSnapshot(snapshot: Snapshot): Promise<void>;
 }

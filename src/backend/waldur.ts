@@ -1,8 +1,9 @@
+import { ApiError } from '../api/errors';
 import { createWaldurClient, normalizeBaseUrl, unwrap, type ClientConfig, type WaldurClient } from '../api/client';
 import { listAll, resultCount, type ListAllOptions, type Page } from '../api/paging';
 import type { components } from '../api/waldur.gen';
 import { normalizeRuntimeState, normalizeState } from '../model/state';
-import { idFromUrl, type Identity, type Organization, type Project, type Snapshot, type Volume } from '../model/types';
+import { idFromUrl, type Accepted, type Identity, type Instance, type Order, type Organization, type Project, type Snapshot, type Volume, type VolumeType } from '../model/types';
 import type { Backend } from './types';
 
 type Schemas = components['schemas'];
@@ -140,4 +141,96 @@ export class WaldurBackend implements Backend {
     const { data } = await unwrap(this.client.GET('/api/openstack-snapshots/{uuid}/', { params: { path: { uuid: id } }, signal }));
     return toSnapshot(data);
   }
+
+  async listAttachableInstances(volume: Volume, signal?: AbortSignal): Promise<Instance[]> {
+    const rows = await this.all((page, page_size, s) => unwrap(this.client.GET('/api/openstack-instances/', {
+      params: { query: { page, page_size, attach_volume_uuid: volume.id, field: ['uuid', 'url', 'name', 'state', 'runtime_state', 'availability_zone_name'] } }, signal: s,
+    })), signal);
+    return rows.map((r) => ({
+      id: r.uuid ?? '', url: r.url ?? '', name: r.name ?? '', state: normalizeState(r.state),
+      runtimeState: r.runtime_state ?? '', availabilityZone: r.availability_zone_name || undefined,
+    }));
+  }
+
+  async listVolumeTypes(tenantId: string, signal?: AbortSignal): Promise<VolumeType[]> {
+    const rows = await this.all((page, page_size, s) => unwrap(this.client.GET('/api/openstack-volume-types/', {
+      params: { query: { page, page_size, tenant_uuid: tenantId } }, signal: s,
+    })), signal);
+    return rows.map((t) => ({ id: t.uuid, url: t.url, name: t.name, description: t.description ?? '' }));
+  }
+
+  async attachVolume(volume: Volume, instance: Instance): Promise<Accepted> {
+    return accepted(await unwrap(this.client.POST('/api/openstack-volumes/{uuid}/attach/', { params: { path: { uuid: volume.id } }, body: { instance: instance.url } })));
+  }
+
+  async detachVolume(volume: Volume): Promise<Accepted> {
+    return accepted(await unwrap(this.client.POST('/api/openstack-volumes/{uuid}/detach/', { params: { path: { uuid: volume.id } } })));
+  }
+
+  async extendVolume(volume: Volume, newSizeMiB: number): Promise<Accepted> {
+    return accepted(await unwrap(this.client.POST('/api/openstack-volumes/{uuid}/extend/', { params: { path: { uuid: volume.id } }, body: { disk_size: newSizeMiB } })));
+  }
+
+  async retypeVolume(volume: Volume, type: VolumeType): Promise<Accepted> {
+    return accepted(await unwrap(this.client.POST('/api/openstack-volumes/{uuid}/retype/', { params: { path: { uuid: volume.id } }, body: { type: type.url } })));
+  }
+
+  async snapshotVolume(volume: Volume, input: { name: string; description?: string; keptUntil?: string }): Promise<Snapshot> {
+    const body = { name: input.name, description: input.description ?? '', kept_until: input.keptUntil ?? null };
+    const { data } = await unwrap(this.client.POST('/api/openstack-volumes/{uuid}/snapshot/', { params: { path: { uuid: volume.id } }, body }));
+    return toSnapshot(data);
+  }
+
+  async updateVolume(volume: Volume, changes: { name?: string; description?: string; bootable?: boolean }): Promise<Volume> {
+    const { data } = await unwrap(this.client.PATCH('/api/openstack-volumes/{uuid}/', { params: { path: { uuid: volume.id } }, body: changes }));
+    return toVolume(data);
+  }
+
+  async pullVolume(volume: Volume): Promise<Accepted> {
+    return accepted(await unwrap(this.client.POST('/api/openstack-volumes/{uuid}/pull/', { params: { path: { uuid: volume.id } } })));
+  }
+
+  async unlinkVolume(volume: Volume): Promise<void> {
+    await unwrap(this.client.POST('/api/openstack-volumes/{uuid}/unlink/', { params: { path: { uuid: volume.id } }, parseAs: 'text' }));
+  }
+
+  async deleteVolume(volume: Volume): Promise<Order> {
+    if (!volume.marketplaceResourceId) {
+      throw new ApiError({ kind: 'http', message: `${volume.name} has no marketplace resource, so it cannot be deleted from here.` });
+    }
+    const { data } = await unwrap(this.client.POST('/api/marketplace-resources/{uuid}/terminate/', {
+      params: { path: { uuid: volume.marketplaceResourceId } }, body: {},
+    }));
+    return { id: data.order_uuid ?? '' };
+  }
+
+  async restoreSnapshot(snapshot: Snapshot, input: { name: string; description?: string }): Promise<Volume> {
+    const { data } = await unwrap(this.client.POST('/api/openstack-snapshots/{uuid}/restore/', { params: { path: { uuid: snapshot.id } }, body: input }));
+    return toVolume(data);
+  }
+
+  async updateSnapshot(snapshot: Snapshot, changes: { name?: string; description?: string; keptUntil?: string | null }): Promise<Snapshot> {
+    const { keptUntil, ...rest } = changes;
+    const body = keptUntil === undefined ? rest : { ...rest, kept_until: keptUntil };
+    const { data } = await unwrap(this.client.PATCH('/api/openstack-snapshots/{uuid}/', { params: { path: { uuid: snapshot.id } }, body }));
+    return toSnapshot(data);
+  }
+
+  async pullSnapshot(snapshot: Snapshot): Promise<Accepted> {
+    return accepted(await unwrap(this.client.POST('/api/openstack-snapshots/{uuid}/pull/', { params: { path: { uuid: snapshot.id } } })));
+  }
+
+  async unlinkSnapshot(snapshot: Snapshot): Promise<void> {
+    await unwrap(this.client.POST('/api/openstack-snapshots/{uuid}/unlink/', { params: { path: { uuid: snapshot.id } }, parseAs: 'text' }));
+  }
+
+  async deleteSnapshot(snapshot: Snapshot): Promise<void> {
+    await unwrap(this.client.DELETE('/api/openstack-snapshots/{uuid}/', { params: { path: { uuid: snapshot.id } }, parseAs: 'text' }));
+  }
+}
+
+/** Servers answer 202 `{"status": "… was scheduled"}` (the schema says 200): any 2xx is accepted. */
+function accepted(result: { data: unknown }): Accepted {
+  const status = (result.data as { status?: unknown } | undefined)?.status;
+  return typeof status === 'string' ? { message: status } : {};
 }

@@ -79,3 +79,30 @@ export function idFromUrl(url: string | null | undefined): string | undefined {
   const parts = url.split('?')[0]!.split('/').filter(Boolean);
   return parts[parts.length - 1];
 }
+
+export interface Instance {
+  id: string;
+  url: string;
+  name: string;
+  state: string;
+  runtimeState: string;
+  availabilityZone?: string;
+}
+
+export interface VolumeType {
+  id: string;
+  url: string;
+  name: string;
+  description: string;
+}
+
+/** An accepted request; `follow` says whether the resource now moves through transitional states. */
+export interface Accepted {
+  message?: string;
+}
+
+/** A marketplace order created by a delete (terminate) request. */
+export interface Order {
+  id: string;
+  state?: string;
+}

@@ -1,3 +1,4 @@
+import { allowedSnapshotActions, allowedVolumeActions } from '../model/actions';
 import { displayState, isTransitional, stateCategory } from '../model/state';
 import { formatGiB, type Organization, type Project, type Snapshot, type Volume } from '../model/types';
 import { escapeMarkdown, plainText } from '../util/escape';
@@ -81,8 +82,11 @@ export function snapshotDescription(s: Snapshot): string {
 }
 
 /**
- * `contextValue` for menus: `volume;state=OK;runtime=in-use;bootable=false;attached=true;backend=true;`.
- * `when` clauses match it with regexes such as `viewItem =~ /^volume;(?=.*;runtime=available;)/`.
+ * `contextValue` for menus: kind, states, and the actions the state allows (from
+ * model/actions.ts, the one source of truth), e.g.
+ * `volume;state=OK;runtime=in-use;bootable=false;attached=true;backend=true;busy=false;can=detach,extend,snapshot,edit,pull;`.
+ * `when` clauses match `can=` with regexes such as `viewItem =~ /;can=[^;]*\bdetach\b/`.
+ * Unlink depends on the viewer (staff), not the state: its menu uses the `volumeExplorer.isStaff` key.
  */
 export function contextValue(node: TreeNode): string {
   switch (node.kind) {
@@ -91,11 +95,13 @@ export function contextValue(node: TreeNode): string {
       return `${node.kind};`;
     case 'volume': {
       const v = node.volume;
-      return `volume;state=${v.state};runtime=${v.runtimeState || 'unknown'};bootable=${v.bootable};attached=${Boolean(v.instanceId)};backend=${Boolean(v.backendId)};busy=${isTransitional(v.state, v.runtimeState)};`;
+      const can = allowedVolumeActions(v, { isStaff: false }).join(',');
+      return `volume;state=${v.state};runtime=${v.runtimeState || 'unknown'};bootable=${v.bootable};attached=${Boolean(v.instanceId)};backend=${Boolean(v.backendId)};busy=${isTransitional(v.state, v.runtimeState)};can=${can};`;
     }
     case 'snapshot': {
       const s = node.snapshot;
-      return `snapshot;state=${s.state};runtime=${s.runtimeState || 'unknown'};backend=${Boolean(s.backendId)};busy=${isTransitional(s.state, s.runtimeState)};`;
+      const can = allowedSnapshotActions(s, { isStaff: false }).join(',');
+      return `snapshot;state=${s.state};runtime=${s.runtimeState || 'unknown'};backend=${Boolean(s.backendId)};busy=${isTransitional(s.state, s.runtimeState)};can=${can};`;
     }
     case 'message':
       return `message;${node.severity};${node.severity === 'error' && node.parent ? 'retry;' : node.severity === 'error' ? 'retry-root;' : ''}`;

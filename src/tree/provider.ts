@@ -3,8 +3,9 @@ import { ApiError, describeError } from '../api/errors';
 import type { Backend } from '../backend/types';
 import {
   childrenOrEmpty, errorNode, organizationNode, present, projectNode, snapshotNode, volumeNode,
-  type ParentNode, type TreeNode,
+  type ParentNode, type SnapshotNode, type TreeNode, type VolumeNode,
 } from './nodes';
+import type { Snapshot, Volume } from '../model/types';
 
 /**
  * The browse tree: organization → project → volume → snapshot. Each level is loaded when it is
@@ -102,6 +103,32 @@ export class VolumeTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
       if (err instanceof ApiError && err.isUnauthorized) this.unauthorized.fire(err);
       return [errorNode(node, describeError(err))];
     }
+  }
+
+  /**
+   * Replaces a loaded volume's data in place (same node object, so VS Code repaints that row)
+   * and returns the node, or undefined when the volume is not in the tree.
+   */
+  updateVolume(volume: Volume): VolumeNode | undefined {
+    const node = this.byId.get(`volume/${volume.id}`);
+    if (node?.kind !== 'volume') return undefined;
+    node.volume = volume;
+    this.changed.fire(node);
+    return node;
+  }
+
+  /** Like {@link updateVolume}, for snapshots. */
+  updateSnapshot(snapshot: Snapshot): SnapshotNode | undefined {
+    const node = this.byId.get(`snapshot/${snapshot.id}`);
+    if (node?.kind !== 'snapshot') return undefined;
+    node.snapshot = snapshot;
+    this.changed.fire(node);
+    return node;
+  }
+
+  /** Every loaded volume and snapshot node (for pollers and pickers; no request). */
+  loadedResources(): Array<VolumeNode | SnapshotNode> {
+    return [...this.byId.values()].filter((n): n is VolumeNode | SnapshotNode => n.kind === 'volume' || n.kind === 'snapshot');
   }
 
   /** A node loaded earlier (no request), e.g. `volume/<uuid>`. */

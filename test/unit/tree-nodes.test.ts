@@ -42,10 +42,10 @@ test('snapshot row: name, size, created, kept until / kept forever', () => {
 
 test('contextValue carries kind and states for menu when-clauses', () => {
   const cv = contextValue(volumeNode(aVolume({ runtimeState: 'in-use', instanceId: 'i1', bootable: true, backendId: 'b1' }), project));
-  assert.equal(cv, 'volume;state=OK;runtime=in-use;bootable=true;attached=true;backend=true;busy=false;');
+  assert.equal(cv, 'volume;state=OK;runtime=in-use;bootable=true;attached=true;backend=true;busy=false;can=snapshot,edit,pull;');
   assert.match(cv, /^volume;(?=.*;runtime=in-use;)(?=.*;bootable=true;)/);
   const snap = contextValue(snapshotNode(aSnapshot({ state: 'ERRED' }), volumeNode(aVolume(), project)));
-  assert.equal(snap, 'snapshot;state=ERRED;runtime=available;backend=false;busy=false;');
+  assert.equal(snap, 'snapshot;state=ERRED;runtime=available;backend=false;busy=false;can=delete;');
   assert.equal(contextValue(errorNode(project, 'x')), 'message;error;retry;');
 });
 
