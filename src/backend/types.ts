@@ -11,8 +11,10 @@ export interface Backend {
   whoAmI(signal?: AbortSignal): Promise<Identity>;
   listOrganizations(signal?: AbortSignal): Promise<Organization[]>;
   listProjects(organizationId: string, signal?: AbortSignal): Promise<Project[]>;
-  listVolumes(projectId: string, signal?: AbortSignal): Promise<Volume[]>;
-  listSnapshots(volumeId: string, signal?: AbortSignal): Promise<Snapshot[]>;
+  /** Volumes of a project, or of every project the user can see (pickers). */
+  listVolumes(projectId?: string, signal?: AbortSignal): Promise<Volume[]>;
+  /** Snapshots of a volume, or every snapshot the user can see (pickers). */
+  listSnapshots(volumeId?: string, signal?: AbortSignal): Promise<Snapshot[]>;
   getVolume(id: string, signal?: AbortSignal): Promise<Volume>;
   getSnapshot(id: string, signal?: AbortSignal): Promise<Snapshot>;
 

@@ -13,13 +13,13 @@ type SnapshotField = Schemas['OpenStackSnapshotFieldEnum'];
 /** Only what tree rows and their tooltips show; the detail panel asks for the full record. */
 export const VOLUME_ROW_FIELDS = [
   'uuid', 'url', 'name', 'description', 'size', 'state', 'runtime_state', 'bootable', 'type_name',
-  'availability_zone_name', 'instance', 'instance_name', 'device', 'project_uuid', 'tenant_uuid',
+  'availability_zone_name', 'instance', 'instance_name', 'device', 'project_uuid', 'project_name', 'customer_name', 'tenant_uuid',
   'backend_id', 'error_message', 'marketplace_resource_uuid', 'created',
 ] as const satisfies readonly VolumeField[];
 
 export const SNAPSHOT_ROW_FIELDS = [
   'uuid', 'url', 'name', 'description', 'size', 'state', 'runtime_state', 'source_volume',
-  'source_volume_name', 'created', 'kept_until', 'backend_id', 'error_message',
+  'source_volume_name', 'created', 'kept_until', 'backend_id', 'error_message', 'project_name',
 ] as const satisfies readonly SnapshotField[];
 
 type VolumeRecord = Partial<Schemas['OpenStackVolume']>;
@@ -42,6 +42,8 @@ export function toVolume(r: VolumeRecord): Volume {
     instanceName: r.instance_name || undefined,
     device: r.device || undefined,
     projectId: r.project_uuid || undefined,
+    projectName: r.project_name || undefined,
+    organizationName: r.customer_name || undefined,
     tenantId: r.tenant_uuid || undefined,
     backendId: r.backend_id || undefined,
     errorMessage: r.error_message || undefined,
@@ -118,18 +120,18 @@ export class WaldurBackend implements Backend {
     return rows.map((p) => ({ id: p.uuid ?? '', organizationId: p.customer_uuid ?? organizationId, name: p.name ?? '', description: p.description || undefined }));
   }
 
-  async listVolumes(projectId: string, signal?: AbortSignal): Promise<Volume[]> {
+  async listVolumes(projectId?: string, signal?: AbortSignal): Promise<Volume[]> {
     const rows = await this.all((page, page_size, s) => unwrap(this.client.GET('/api/openstack-volumes/', {
       params: { query: { page, page_size, project_uuid: projectId, field: [...VOLUME_ROW_FIELDS] } }, signal: s,
     })), signal);
-    return rows.map(toVolume);
+    return rows.map(toVolume).sort(byName);
   }
 
-  async listSnapshots(volumeId: string, signal?: AbortSignal): Promise<Snapshot[]> {
+  async listSnapshots(volumeId?: string, signal?: AbortSignal): Promise<Snapshot[]> {
     const rows = await this.all((page, page_size, s) => unwrap(this.client.GET('/api/openstack-snapshots/', {
       params: { query: { page, page_size, source_volume_uuid: volumeId, field: [...SNAPSHOT_ROW_FIELDS] } }, signal: s,
     })), signal);
-    return rows.map(toSnapshot);
+    return rows.map(toSnapshot).sort(byName);
   }
 
   async getVolume(id: string, signal?: AbortSignal): Promise<Volume> {
@@ -227,6 +229,11 @@ export class WaldurBackend implements Backend {
   async deleteSnapshot(snapshot: Snapshot): Promise<void> {
     await unwrap(this.client.DELETE('/api/openstack-snapshots/{uuid}/', { params: { path: { uuid: snapshot.id } }, parseAs: 'text' }));
   }
+}
+
+/** The volume and snapshot lists have no ordering parameter: sort by name for people. */
+function byName(a: { name: string }, b: { name: string }): number {
+  return a.name.localeCompare(b.name, undefined, { numeric: true, sensitivity: 'base' });
 }
 
 /** Servers answer 202 `{"status": "… was scheduled"}` (the schema says 200): any 2xx is accepted. */

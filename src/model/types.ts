@@ -40,6 +40,8 @@ export interface Volume {
   instanceName?: string;
   device?: string;
   projectId?: string;
+  projectName?: string;
+  organizationName?: string;
   tenantId?: string;
   backendId?: string;
   errorMessage?: string;

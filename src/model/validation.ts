@@ -1,0 +1,74 @@
+import { MIB_PER_GIB } from './types';
+
+/** Schema limits (OpenStackVolume/OpenStackSnapshot): name ≤ 150, description ≤ 4096, size ≤ 2^31-1 MiB. */
+export const MAX_NAME_LENGTH = 150;
+export const MAX_DESCRIPTION_LENGTH = 4096;
+export const MAX_SIZE_MIB = 2_147_483_647;
+
+/** Smallest size (GiB, whole) an extend may ask for: current + 1. */
+export function minimumExtendGiB(currentMiB: number | undefined): number {
+  return Math.floor((currentMiB ?? 0) / MIB_PER_GIB) + 1;
+}
+
+/** Validates the new size typed for Extend; returns an error message or undefined. */
+export function validateExtendGiB(input: string, currentMiB: number | undefined): string | undefined {
+  const text = input.trim();
+  const min = minimumExtendGiB(currentMiB);
+  if (!text) return `Enter the new size in GiB (at least ${min}).`;
+  if (!/^\d+$/.test(text)) return `Enter a whole number of GiB, at least ${min}.`;
+  const gib = Number(text);
+  if (gib < min) return `The new size must be at least ${min} GiB (the volume is ${currentMiB === undefined ? '?' : currentMiB / MIB_PER_GIB} GiB now).`;
+  if (gib * MIB_PER_GIB > MAX_SIZE_MIB) return `That is more than the largest possible volume (${Math.floor(MAX_SIZE_MIB / MIB_PER_GIB)} GiB).`;
+  return undefined;
+}
+
+/** GiB typed by a person → MiB sent to the API. */
+export function gibToMiB(gib: number): number {
+  return gib * MIB_PER_GIB;
+}
+
+/** A required name (volume, snapshot, restored volume). */
+export function validateName(input: string, what = 'name'): string | undefined {
+  const text = input.trim();
+  if (!text) return `The ${what} can't be empty.`;
+  if (text.length > MAX_NAME_LENGTH) return `The ${what} can have at most ${MAX_NAME_LENGTH} characters (this one has ${text.length}).`;
+  return undefined;
+}
+
+export function validateDescription(input: string): string | undefined {
+  return input.length > MAX_DESCRIPTION_LENGTH ? `The description can have at most ${MAX_DESCRIPTION_LENGTH} characters (this one has ${input.length}).` : undefined;
+}
+
+/**
+ * Parses a keep-until date typed as `YYYY-MM-DD` or `YYYY-MM-DD HH:MM` (UTC). Empty = keep
+ * forever (`null`). Returns `{ value }` (ISO string or null) or `{ error }`.
+ */
+export function parseKeptUntil(input: string, now: Date = new Date()): { value: string | null; error?: undefined } | { error: string; value?: undefined } {
+  const text = input.trim();
+  if (!text) return { value: null };
+  const m = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2}))?$/.exec(text);
+  if (!m) return { error: 'Use YYYY-MM-DD (or YYYY-MM-DD HH:MM, UTC), or leave empty to keep forever.' };
+  const [, y, mo, d, h = '00', mi = '00'] = m;
+  const date = new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi)));
+  if (date.getUTCFullYear() !== Number(y) || date.getUTCMonth() !== Number(mo) - 1 || date.getUTCDate() !== Number(d) || Number(h) > 23 || Number(mi) > 59) {
+    return { error: `${text} is not a real date.` };
+  }
+  if (date.getTime() <= now.getTime()) return { error: 'The keep-until date must be in the future (or empty to keep forever).' };
+  return { value: date.toISOString() };
+}
+
+/** Default name of a snapshot of `volumeName`, kept within the name limit. */
+export function defaultSnapshotName(volumeName: string): string {
+  const suffix = '-snapshot';
+  return `${volumeName.slice(0, MAX_NAME_LENGTH - suffix.length)}${suffix}`;
+}
+
+/** Default name of a volume restored from `snapshotName`. */
+export function defaultRestoreName(snapshotName: string): string {
+  const suffix = '-restored';
+  return `${snapshotName.slice(0, MAX_NAME_LENGTH - suffix.length)}${suffix}`;
+}
+
+export function defaultRestoreDescription(snapshotName: string): string {
+  return `Restored from snapshot ${snapshotName}`.slice(0, MAX_DESCRIPTION_LENGTH);
+}
