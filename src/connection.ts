@@ -60,6 +60,7 @@ export class ConnectionManager implements vscode.Disposable {
       this.current?.backend.whoAmI().then((identity) => {
         if (this.current?.url === url) {
           this.current.identity = identity;
+          void vscode.commands.executeCommand('setContext', 'volumeExplorer.isStaff', identity.isStaff);
           this.changed.fire(this.current);
         }
       }, (err: unknown) => this.log.warn(`[connection] could not read the current user: ${String(err)}`));
@@ -112,6 +113,8 @@ export class ConnectionManager implements vscode.Disposable {
   private async set(connection: Connection | undefined): Promise<void> {
     this.current = connection;
     await vscode.commands.executeCommand('setContext', 'volumeExplorer.connected', Boolean(connection));
+    // Unlink is staff-only; its menus read this key.
+    await vscode.commands.executeCommand('setContext', 'volumeExplorer.isStaff', connection?.identity?.isStaff ?? false);
     this.changed.fire(connection);
   }
 

@@ -62,6 +62,7 @@ export function toSnapshot(r: SnapshotRecord): Snapshot {
     sizeMiB: r.size ?? undefined,
     state: normalizeState(r.state),
     runtimeState: normalizeRuntimeState(r.runtime_state),
+    projectName: r.project_name || undefined,
     sourceVolumeId: idFromUrl(r.source_volume),
     sourceVolumeName: r.source_volume_name || undefined,
     created: r.created || undefined,

@@ -27,6 +27,12 @@ export function registerCommands(ctx: CommandContext, table: Record<string, Comm
         return await handler(ctx, node, nodes);
       } catch (err) {
         if (err instanceof ApiError && err.kind === 'cancelled') return undefined;
+        if (err instanceof Error && err.name === 'Refusal') {
+          // Checked before sending: nothing was sent.
+          ctx.log.info(`[command] ${id} refused: ${err.message}`);
+          void vscode.window.showWarningMessage(err.message);
+          return undefined;
+        }
         ctx.log.error(`[command] ${id} failed: ${describeError(err)}`, err instanceof Error ? err : undefined);
         void showError(ctx, err);
         return undefined;

@@ -57,6 +57,7 @@ export interface Snapshot {
   sizeMiB: number | undefined;
   state: string;
   runtimeState: string;
+  projectName?: string;
   sourceVolumeId?: string;
   sourceVolumeName?: string;
   created?: string;
