@@ -1,0 +1,112 @@
+#!/usr/bin/env node
+// `npm test`: every check, in order, each as a child process whose output is shown as it runs:
+//   1. typecheck        tsc --noEmit -p .
+//   2. api schema       node scripts/generate-api.mjs --check   (when the Waldur OpenAPI schema
+//                       is at ../shared/waldur/waldur-openapi-8.0.5.yaml or WALDUR_OPENAPI is set)
+//   3. unit             node --import tsx --test test/unit/**/*.test.ts   ("# pass N" / "# fail N")
+//   4. integration      node scripts/run-integration.mjs   (mocha in a real VS Code extension host;
+//                       counts from its "MOCHA_SUMMARY passed=N failed=N pending=N" line)
+//   5. ui               node scripts/run-ui.mjs            (node --test, "# pass N" / "# fail N")
+// Keeps going after a failure. A stage that exits non-zero without reporting a failed test
+// counts as one failure ("crashed"). Last line: "N passed, N failed"; exit 1 if N failed > 0.
+// Env: TEST_STAGES=typecheck,unit,...  to run a subset.
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { REPO, seconds } from './lib/common.mjs';
+
+const node = process.execPath;
+
+function findTests(dir, suffix) {
+  if (!existsSync(dir)) return [];
+  const out = [];
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) out.push(...findTests(p, suffix));
+    else if (e.name.endsWith(suffix)) out.push(relative(REPO, p));
+  }
+  return out.sort();
+}
+
+/** Counts from node's test runner (TAP "# pass N" when piped; spec reporter "ℹ pass N" on a TTY). */
+function nodeTestCounts(text) {
+  const num = (k) => {
+    const all = [...text.matchAll(new RegExp(`^(?:#|ℹ) ${k} (\\d+)\\s*$`, 'gm'))];
+    return all.length ? Number(all.at(-1)[1]) : undefined;
+  };
+  const passed = num('pass'); const failed = num('fail');
+  if (passed === undefined && failed === undefined) return undefined;
+  return { passed: passed ?? 0, failed: (failed ?? 0) + (num('cancelled') ?? 0) };
+}
+
+function mochaCounts(text) {
+  const all = [...text.matchAll(/^MOCHA_SUMMARY passed=(\d+) failed=(\d+)/gm)];
+  if (!all.length) return undefined;
+  const m = all.at(-1);
+  return { passed: Number(m[1]), failed: Number(m[2]) };
+}
+
+const exitCounts = (code) => (code === 0 ? { passed: 1, failed: 0 } : { passed: 0, failed: 1 });
+
+const schema = process.env.WALDUR_OPENAPI
+  ? resolve(process.env.WALDUR_OPENAPI)
+  : resolve(REPO, '..', 'shared', 'waldur', 'waldur-openapi-8.0.5.yaml');
+const unitTests = findTests(join(REPO, 'test', 'unit'), '.test.ts');
+
+const stages = [
+  { name: 'typecheck', cmd: node, args: [join(REPO, 'node_modules', 'typescript', 'bin', 'tsc'), '--noEmit', '-p', '.'],
+    counts: (_t, code) => exitCounts(code) },
+  { name: 'api-schema', cmd: node, args: ['scripts/generate-api.mjs', '--check'],
+    skip: !existsSync(join(REPO, 'scripts', 'generate-api.mjs')) ? 'no scripts/generate-api.mjs'
+      : !existsSync(schema) ? `schema not found (${schema}; set WALDUR_OPENAPI)` : undefined,
+    counts: (_t, code) => exitCounts(code) },
+  { name: 'unit', cmd: node, args: ['--import', 'tsx', '--test', ...unitTests],
+    skip: unitTests.length ? undefined : 'no test/unit/**/*.test.ts', counts: nodeTestCounts },
+  { name: 'integration', cmd: node, args: ['scripts/run-integration.mjs'], counts: mochaCounts },
+  { name: 'ui', cmd: node, args: ['scripts/run-ui.mjs'], counts: nodeTestCounts },
+];
+
+const only = process.env.TEST_STAGES?.split(',').map((s) => s.trim()).filter(Boolean);
+
+function runStage(stage) {
+  return new Promise((resolvePromise) => {
+    let text = '';
+    const child = spawn(stage.cmd, stage.args, { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0' } });
+    child.stdout.on('data', (d) => { text += d; process.stdout.write(d); });
+    child.stderr.on('data', (d) => { text += d; process.stderr.write(d); });
+    child.on('error', (e) => { text += String(e); resolvePromise({ code: 127, text }); });
+    child.on('close', (code, signal) => resolvePromise({ code: code ?? (signal ? 128 : 1), text }));
+  });
+}
+
+const results = [];
+const tAll = Date.now();
+for (const stage of stages) {
+  if (only && !only.includes(stage.name)) continue;
+  if (stage.skip) {
+    console.log(`\n=== ${stage.name}: skipped (${stage.skip})`);
+    results.push({ name: stage.name, passed: 0, failed: 0, note: `skipped: ${stage.skip}` });
+    continue;
+  }
+  console.log(`\n=== ${stage.name}: ${[stage.cmd === node ? 'node' : stage.cmd, ...stage.args].join(' ')}`);
+  const t0 = Date.now();
+  const { code, text } = await runStage(stage);
+  const counts = stage.counts(text, code);
+  let passed = counts?.passed ?? 0;
+  let failed = counts?.failed ?? 0;
+  let note = `exit ${code}, ${seconds(t0)}`;
+  if (code !== 0 && failed === 0) {
+    failed += 1;
+    note += counts ? ', exited non-zero with no failed test: counted as 1 failure' : ', crashed (no counts reported): counted as 1 failure';
+  } else if (!counts) {
+    note += ', no counts reported';
+  }
+  results.push({ name: stage.name, passed, failed, note });
+  console.log(`=== ${stage.name}: ${passed} passed, ${failed} failed (${note})`);
+}
+
+const total = results.reduce((a, r) => ({ passed: a.passed + r.passed, failed: a.failed + r.failed }), { passed: 0, failed: 0 });
+console.log(`\n=== summary (${seconds(tAll)})`);
+for (const r of results) console.log(`  ${r.name.padEnd(12)} ${String(r.passed).padStart(4)} passed ${String(r.failed).padStart(4)} failed   ${r.note}`);
+console.log(`${total.passed} passed, ${total.failed} failed`);
+process.exit(total.failed > 0 ? 1 : 0);
