@@ -58,15 +58,34 @@ test('demo data: organisation → project → volume → snapshot', { timeout: 1
     await expandRow(project);
     t.diagnostic(`project: ${await project.locator('.label-name').first().innerText()}`);
 
-    // Volumes with snapshots are collapsible (have a twistie); the others are leaves.
-    const volume = rows.and(page.locator('[aria-level="3"][aria-expanded]')).first();
-    await volume.waitFor();
-    await expandRow(volume);
-    t.diagnostic(`volume: ${await volume.locator('.label-name').first().innerText()}`);
+    // Volumes are collapsible; a volume without snapshots shows an info placeholder row
+    // ("No snapshots of this volume", codicon-info). Open volumes until one has a real snapshot.
+    const volumes = rows.and(page.locator('[aria-level="3"][aria-expanded]'));
+    await volumes.first().waitFor();
+    let snapshot;
+    const count = Math.min(await volumes.count(), 25);
+    for (let i = 0; i < count && !snapshot; i++) {
+      const volume = volumes.nth(i);
+      const volumeName = await volume.locator('.label-name').first().innerText();
+      await expandRow(volume);
+      const index = Number(await volume.getAttribute('data-index'));
+      const child = rows.and(page.locator(`[data-index="${index + 1}"][aria-level="4"]`));
+      await child.waitFor({ timeout: 30_000 });
+      await page.waitForTimeout(100); // let a "Loading…" placeholder be replaced
+      const label = (await child.locator('.label-name').first().innerText()).trim();
+      const placeholder = (await child.locator('.codicon-info, .codicon-loading, .codicon-error, .codicon-warning').count()) > 0
+        || /^(no |loading)/i.test(label);
+      if (placeholder) {
+        t.diagnostic(`volume ${volumeName}: no snapshot ("${label}"), trying the next one`);
+        await volume.locator('.monaco-tl-twistie').click(); // collapse again, keep the picture tidy
+        continue;
+      }
+      t.diagnostic(`volume: ${volumeName}`);
+      snapshot = child;
+    }
+    assert.ok(snapshot, `none of the first ${count} volumes of the first project shows a snapshot row`);
 
-    // 4. Select a snapshot row.
-    const snapshot = rows.and(page.locator('[aria-level="4"]')).first();
-    await snapshot.waitFor();
+    // 4. Select the snapshot row.
     await snapshot.click();
     const snapshotName = await snapshot.locator('.label-name').first().innerText();
     assert.ok(snapshotName.trim().length > 0, 'snapshot row has a label');
