@@ -6,6 +6,7 @@
 // below the mocha-setup import (which must stay first: it defines suite()/test() globals).
 import { mocha } from './mocha-setup';
 import './smoke.test';
+import './tree.test';
 
 /** Summary line parsed by scripts/test-all.mjs; keep the format. */
 export const SUMMARY_PREFIX = 'MOCHA_SUMMARY';
