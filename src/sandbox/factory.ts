@@ -712,7 +712,8 @@ export function detachVolume(volume: VolumeRecord): void {
   volume.instance_name = '';
   volume.device = '';
   volume.runtime_state = 'available';
-  delete volume.instance_marketplace_uuid;
+  // Not `delete`: that turns the record into a slow dictionary-mode object; JSON omits undefined.
+  volume.instance_marketplace_uuid = undefined;
 }
 
 /** A multi-line Python traceback in the style Waldur stores in `error_traceback`. */

@@ -733,7 +733,7 @@ export class SandboxServer {
     for (const s of this.store.snapshots) {
       if (s._source_volume_uuid === volume.uuid) {
         s.source_volume = null;
-        delete s.source_volume_marketplace_uuid;
+        s.source_volume_marketplace_uuid = undefined;
       }
     }
   }
