@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { COMMANDS } from './commands';
 import { offerReconnect, registerCommands, type CommandContext } from './commands/registry';
 import { ConnectionManager } from './connection';
+import { JobsController } from './jobs/ui';
 import { VolumeTreeProvider } from './tree/provider';
 
 /** What tests (and a future API) get from `activate`. */
@@ -16,7 +17,9 @@ export async function activate(extension: vscode.ExtensionContext): Promise<Volu
   const view = vscode.window.createTreeView('volumeExplorer.volumes', { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true });
   extension.subscriptions.push(log, connections, tree, view);
 
-  const ctx: CommandContext = { extension, log, connections, tree, view };
+  const jobs = new JobsController({ log, connections, tree, view });
+  extension.subscriptions.push(jobs);
+  const ctx: CommandContext = { extension, log, connections, tree, view, jobs };
   registerCommands(ctx, COMMANDS);
 
   let shownBackend: unknown;

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { ApiError, describeError } from '../api/errors';
 import type { ConnectionManager } from '../connection';
+import type { JobsController } from '../jobs/ui';
 import type { VolumeTreeProvider } from '../tree/provider';
 import type { TreeNode } from '../tree/nodes';
 
@@ -11,6 +12,8 @@ export interface CommandContext {
   connections: ConnectionManager;
   tree: VolumeTreeProvider;
   view: vscode.TreeView<TreeNode>;
+  /** Long jobs (follow an accepted action until the resource is stable; status bar, notifications). */
+  jobs?: JobsController;
 }
 
 /** Handlers receive `(node?, selectedNodes?)` from the tree, or nothing from the palette. */
