@@ -115,7 +115,7 @@ export class JobsController implements vscode.Disposable {
   private scanTimer: unknown;
   private readonly clock: Clock;
   private backend: Backend | undefined;
-  private restoreGetChildren: (() => void) | undefined;
+  private stopWatchingLoads: (() => void) | undefined;
 
   constructor(private readonly deps: JobsDeps) {
     const { log, connections, tree, view } = deps;
@@ -438,21 +438,10 @@ export class JobsController implements vscode.Disposable {
 
   // --- transitional rows without a job ------------------------------------------------------
 
-  /**
-   * Lets the controller see every finished tree load (children are cached as promises in the
-   * provider; there is no event for "loaded"), to watch the transitional rows they bring.
-   */
+  /** Scans every finished tree load for transitional rows to watch. */
   private hookTreeLoads(): void {
-    const tree = this.deps.tree;
-    const original = tree.getChildren;
-    tree.getChildren = (node?: TreeNode) => {
-      const result = original.call(tree, node);
-      if (result instanceof Promise) void result.then(() => this.scheduleScan(), () => undefined);
-      return result;
-    };
-    this.restoreGetChildren = () => {
-      tree.getChildren = original;
-    };
+    const subscription = this.deps.tree.onDidLoadChildren(() => this.scheduleScan());
+    this.stopWatchingLoads = () => subscription.dispose();
   }
 
   private scheduleScan(): void {
@@ -514,7 +503,7 @@ export class JobsController implements vscode.Disposable {
   dispose(): void {
     if (this.scanTimer !== undefined) this.clock.clearTimeout(this.scanTimer);
     this.scanTimer = undefined;
-    this.restoreGetChildren?.();
+    this.stopWatchingLoads?.();
     for (const meta of this.meta.values()) meta.finishProgress?.();
     this.tracker.dispose();
     for (const d of this.disposables.splice(0)) d.dispose();

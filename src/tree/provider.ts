@@ -20,6 +20,9 @@ export class VolumeTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
   private readonly unauthorized = new vscode.EventEmitter<ApiError>();
   /** Fires when a load failed with 401, so the extension can offer to reconnect. */
   readonly onUnauthorized = this.unauthorized.event;
+  private readonly loadedChildren = new vscode.EventEmitter<TreeNode[]>();
+  /** Fires with the children of every finished load (the job follower watches moving rows). */
+  readonly onDidLoadChildren = this.loadedChildren.event;
 
   constructor(private readonly log: vscode.LogOutputChannel) {}
 
@@ -63,6 +66,9 @@ export class VolumeTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
       md.supportHtml = false;
       item.tooltip = md;
     }
+    if (node.kind === 'volume' || node.kind === 'snapshot') {
+      item.command = { command: 'volumeExplorer.showDetails', title: 'Show Details', arguments: [node] };
+    }
     if (node.kind === 'message' && node.severity === 'error') {
       item.command = { command: 'volumeExplorer.retry', title: 'Retry', arguments: [node] };
     }
@@ -82,7 +88,10 @@ export class VolumeTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     if (!children) {
       children = this.load(backend, node as ParentNode | undefined);
       this.cache.set(key, children);
-      void children.then((c) => c.forEach((child) => this.byId.set(child.id, child)));
+      void children.then((c) => {
+        c.forEach((child) => this.byId.set(child.id, child));
+        this.loadedChildren.fire(c);
+      });
     }
     return children;
   }
@@ -139,6 +148,7 @@ export class VolumeTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
   dispose(): void {
     this.changed.dispose();
     this.unauthorized.dispose();
+    this.loadedChildren.dispose();
   }
 }
 
