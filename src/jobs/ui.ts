@@ -371,8 +371,15 @@ export class JobsController implements vscode.Disposable {
     }
   }
 
+  /** The status-bar text while jobs run, undefined when the item is hidden (tests, diagnostics). */
+  get statusBarText(): string | undefined {
+    return this.statusShown ? this.statusItem.text : undefined;
+  }
+  private statusShown = false;
+
   private updateStatusBar(): void {
     const running = this.tracker.runningJobs();
+    this.statusShown = running.length > 0;
     if (!running.length) {
       this.statusItem.hide();
       return;

@@ -1,0 +1,202 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { VolumeExplorerApi } from '../../../src/extension';
+import type { Sandbox } from '../../../src/sandbox';
+import type { TreeNode, VolumeNode } from '../../../src/tree/nodes';
+import { ScriptedUi, children, eventually, extensionApi, row, startSandbox } from './helpers';
+
+/**
+ * Every action end to end against the local Waldur, in a real VS Code: prompts answered as a
+ * person would, the server's state checked, the tree row and the status bar followed.
+ */
+suite('volume and snapshot actions (real VS Code, local Waldur)', function () {
+  this.timeout(90_000);
+  let api: VolumeExplorerApi;
+  let sandbox: Sandbox;
+  let ui: ScriptedUi;
+
+  suiteSetup(async () => {
+    api = await extensionApi();
+    sandbox = await startSandbox({ transitionMs: 100 });
+    const connect = new ScriptedUi();
+    try {
+      connect.inputs.push(`${sandbox.url}/api/`, sandbox.token);
+      await vscode.commands.executeCommand('volumeExplorer.connect');
+    } finally {
+      connect.dispose();
+    }
+    assert.ok(api.context.connections.connection);
+  });
+  suiteTeardown(async () => {
+    await vscode.commands.executeCommand('volumeExplorer.disconnect');
+    await sandbox.close();
+  });
+  setup(() => {
+    ui = new ScriptedUi();
+  });
+  teardown(() => ui.dispose());
+
+  const storeVolume = (id: string) => sandbox.store.volumes.find((v) => v.uuid === id);
+
+  /** Loads the tree down to the volume's row (as expanding it would) and returns the node. */
+  async function volumeRow(id: string): Promise<VolumeNode> {
+    const v = storeVolume(id)!;
+    const org = (await children(api)).find((n) => n.kind === 'organization' && n.organization.id === v.customer_uuid)!;
+    const project = (await children(api, org)).find((n) => n.kind === 'project' && n.project.id === v.project_uuid)!;
+    const node = (await children(api, project)).find((n) => n.kind === 'volume' && n.volume.id === id);
+    assert.ok(node, `volume ${v.name} in the tree`);
+    return node as VolumeNode;
+  }
+
+  async function jobsDone(): Promise<void> {
+    await eventually(() => api.context.jobs?.statusBarText === undefined, 'jobs to finish', 30_000);
+  }
+
+  /** A volume the server will let us attach: OK, available, not bootable, with an eligible instance. */
+  async function attachable(): Promise<{ id: string; instance: string }> {
+    const backend = api.context.connections.connection!.backend;
+    for (const v of sandbox.store.volumes) {
+      if (v.state !== 'OK' || v.runtime_state !== 'available' || v.bootable || /fail/.test(v.name)) continue;
+      const instances = await backend.listAttachableInstances({ id: v.uuid } as never);
+      if (instances.length) return { id: v.uuid, instance: instances[0]!.name };
+    }
+    throw new Error('no attachable volume in the seed');
+  }
+
+  test('attach → in-use, with the status-bar item while the job runs and gone after', async () => {
+    const { id, instance } = await attachable();
+    const node = await volumeRow(id);
+    ui.picks.push(instance);
+    await vscode.commands.executeCommand('volumeExplorer.attachVolume', node);
+    assert.match(api.context.jobs?.statusBarText ?? '', /^\$\(sync~spin\) Attaching /);
+    assert.equal(row(api, node).icon, 'sync~spin', 'the row spins while the job runs');
+    await jobsDone();
+    assert.equal(storeVolume(id)!.runtime_state, 'in-use');
+    assert.match(row(api, node).description, new RegExp(`in-use · → ${instance}$`));
+    assert.match(ui.shown.info.join('\n'), new RegExp(`is attached to ${instance} as /dev/`));
+  });
+
+  test('detach → available (after a modal confirmation)', async () => {
+    const v = sandbox.store.volumes.find((x) => x.runtime_state === 'in-use' && !x.bootable && x.state === 'OK' && !/fail/.test(x.name))!;
+    const node = await volumeRow(v.uuid);
+    ui.confirms.push('Detach');
+    await vscode.commands.executeCommand('volumeExplorer.detachVolume', node);
+    await jobsDone();
+    assert.equal(storeVolume(v.uuid)!.runtime_state, 'available');
+    assert.match(row(api, node).description, /· available$/);
+  });
+
+  test('detach of a system volume is refused before any request', async () => {
+    const boot = sandbox.store.volumes.find((x) => x.bootable && x.runtime_state === 'in-use' && x.state === 'OK')!;
+    const node = await volumeRow(boot.uuid);
+    await vscode.commands.executeCommand('volumeExplorer.detachVolume', node);
+    assert.deepEqual(ui.shown.warning, ["A system volume can't be detached."]);
+    assert.equal(storeVolume(boot.uuid)!.runtime_state, 'in-use');
+  });
+
+  test('extend → the new size; bad sizes are answered before any request', async () => {
+    const v = sandbox.store.volumes.find((x) => x.state === 'OK' && !x.bootable && x.runtime_state === 'available' && !/fail/.test(x.name))!;
+    const node = await volumeRow(v.uuid);
+    const gib = (v.size ?? 0) / 1024;
+    const before = sandbox.requestCount;
+    ui.inputs.push('12.5');
+    await vscode.commands.executeCommand('volumeExplorer.extendVolume', node);
+    assert.match(ui.shown.prompts.join('\n'), /invalid: Enter a whole number of GiB, at least/);
+    ui.inputs.push(String(gib));
+    await vscode.commands.executeCommand('volumeExplorer.extendVolume', node);
+    assert.match(ui.shown.prompts.join('\n'), new RegExp(`invalid: The new size must be at least ${gib + 1} GiB`));
+    assert.equal(sandbox.requestCount - before, 2, 'only the two re-reads of the volume, no POST');
+    assert.equal(storeVolume(v.uuid)!.size, v.size);
+
+    ui.inputs.push(String(gib + 10));
+    await vscode.commands.executeCommand('volumeExplorer.extendVolume', node);
+    await jobsDone();
+    assert.equal(storeVolume(v.uuid)!.size, (gib + 10) * 1024, 'sent in MiB');
+    assert.ok(row(api, node).description.startsWith(`${gib + 10} GiB`));
+    assert.match(ui.shown.info.join('\n'), new RegExp(`is now ${gib + 10} GiB`));
+  });
+
+  test('a failing extend shows the API error message', async () => {
+    const v = sandbox.store.volumes.find((x) => /fail/.test(x.name) && x.state === 'OK' && !x.bootable)!;
+    const node = await volumeRow(v.uuid);
+    ui.inputs.push(String((v.size ?? 0) / 1024 + 1));
+    await vscode.commands.executeCommand('volumeExplorer.extendVolume', node);
+    await jobsDone();
+    assert.equal(storeVolume(v.uuid)!.state, 'Erred');
+    const error = ui.shown.error.find((m) => m.startsWith('Extend failed: '));
+    assert.ok(error, ui.shown.error.join('\n'));
+    assert.ok(error.includes(storeVolume(v.uuid)!.error_message), error);
+    assert.equal(row(api, node).icon, 'error');
+  });
+
+  test('retype to another type of the tenant', async () => {
+    const v = sandbox.store.volumes.find((x) => x.state === 'OK' && x.runtime_state === 'available' && !/fail/.test(x.name))!;
+    const node = await volumeRow(v.uuid);
+    let target = '';
+    ui.picks.push((items) => {
+      assert.ok(!items.some((i) => i.label === v.type_name), 'the current type is not offered');
+      target = items[0]!.label;
+      return items[0];
+    });
+    await vscode.commands.executeCommand('volumeExplorer.retypeVolume', node);
+    await jobsDone();
+    assert.equal(storeVolume(v.uuid)!.type_name, target);
+  });
+
+  test('snapshot → a new child row; restore → a new volume, revealed; delete snapshot → gone', async () => {
+    const v = sandbox.store.volumes.find((x) => x.state === 'OK' && !/fail/.test(x.name) && x.runtime_state === 'available')!;
+    const node = await volumeRow(v.uuid);
+    const name = `${v.name}-it-snap`;
+    ui.inputs.push(name, 'made by the integration test', '');
+    await vscode.commands.executeCommand('volumeExplorer.snapshotVolume', node);
+    await jobsDone();
+    const snapNode = await eventually(async () => (await children(api, node)).find((n) => n.kind === 'snapshot' && n.snapshot.name === name), 'the snapshot row');
+    assert.match(row(api, snapNode).description, /kept forever$/);
+
+    const restored = `${name}-restored`;
+    ui.inputs.push(restored, `Restored from snapshot ${name}`);
+    await vscode.commands.executeCommand('volumeExplorer.restoreSnapshot', snapNode);
+    await jobsDone();
+    const created = sandbox.store.volumes.find((x) => x.name === restored);
+    assert.ok(created, 'the server has the new volume');
+    await eventually(() => {
+      const selected = api.context.view.selection[0] as TreeNode | undefined;
+      return selected?.kind === 'volume' && selected.volume.name === restored;
+    }, 'the restored volume to be revealed and selected');
+
+    ui.confirms.push('Delete');
+    await vscode.commands.executeCommand('volumeExplorer.deleteSnapshot', snapNode);
+    await jobsDone();
+    assert.ok(!sandbox.store.snapshots.some((s) => s.name === name), 'deleted on the server');
+    const left = await children(api, node);
+    assert.ok(!left.some((n) => n.kind === 'snapshot' && n.snapshot.name === name), 'gone from the tree');
+  });
+
+  test('cancelling a prompt sends nothing; a state changed behind our back is caught by the re-read', async () => {
+    const v = sandbox.store.volumes.find((x) => x.state === 'OK' && x.runtime_state === 'available' && !x.bootable && !/fail/.test(x.name))!;
+    const node = await volumeRow(v.uuid);
+    ui.inputs.push(undefined);
+    const before = sandbox.requestCount;
+    await vscode.commands.executeCommand('volumeExplorer.extendVolume', node);
+    assert.equal(sandbox.requestCount - before, 1, 'only the re-read');
+
+    storeVolume(v.uuid)!.state = 'Erred';
+    try {
+      await vscode.commands.executeCommand('volumeExplorer.snapshotVolume', node);
+      assert.match(ui.shown.warning.join('\n'), /is Erred; this needs state OK\./);
+      assert.match(row(api, node).contextValue, /state=ERRED/, 'the row shows the fresh state');
+    } finally {
+      storeVolume(v.uuid)!.state = 'OK';
+    }
+  });
+
+  test('a 400 from the server is shown with its field errors', async () => {
+    const v = sandbox.store.volumes.find((x) => x.state === 'OK' && !x.bootable && x.runtime_state === 'available' && !/fail/.test(x.name))!;
+    const node = await volumeRow(v.uuid);
+    ui.inputs.push('999999');
+    await vscode.commands.executeCommand('volumeExplorer.extendVolume', node);
+    await eventually(() => ui.shown.error.length > 0, 'an error message');
+    assert.match(ui.shown.error[0]!, /^disk_size: /);
+    assert.equal(api.context.jobs?.statusBarText, undefined, 'no job for a refused request');
+  });
+});
