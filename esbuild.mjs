@@ -2,7 +2,7 @@
 // the sandbox CLI, the webview script (browser) and the integration-test suite.
 // Flags: --production (minify, no sourcemaps), --watch, --sandbox (only the sandbox CLI).
 import * as esbuild from 'esbuild';
-import { existsSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -19,6 +19,21 @@ const node = {
   logLevel: 'warning',
 };
 
+/**
+ * The panel's stylesheet and the codicon font go next to webview.js: the webview may load only
+ * from dist/ (`localResourceRoots`), and the packaged extension has no node_modules.
+ */
+const webviewAssets = {
+  name: 'webview-assets',
+  setup(build) {
+    build.onEnd(() => {
+      mkdirSync('dist/codicons', { recursive: true });
+      copyFileSync('media/panel.css', 'dist/panel.css');
+      for (const file of ['codicon.css', 'codicon.ttf']) copyFileSync(`node_modules/@vscode/codicons/dist/${file}`, `dist/codicons/${file}`);
+    });
+  },
+};
+
 const contexts = [
   { ...node, entryPoints: { 'sandbox-cli': 'src/sandbox/cli.ts' }, outdir: 'dist' },
 ];
@@ -29,6 +44,7 @@ if (!sandboxOnly) {
       bundle: true, platform: 'browser', format: 'iife', target: 'es2022', minify: production,
       sourcemap: !production, logLevel: 'warning',
       entryPoints: { webview: 'src/webview/main.ts' }, outdir: 'dist',
+      plugins: [webviewAssets],
     });
   }
   if (!production && existsSync('test/integration/suite/index.ts')) {

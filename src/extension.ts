@@ -4,6 +4,7 @@ import { offerReconnect, registerCommands, type CommandContext } from './command
 import { ConnectionManager } from './connection';
 import { JobsController } from './jobs/ui';
 import { VolumeTreeProvider } from './tree/provider';
+import { DetailsPanels } from './webview/panel';
 
 /** What tests (and a future API) get from `activate`. */
 export interface VolumeExplorerApi {
@@ -21,6 +22,7 @@ export async function activate(extension: vscode.ExtensionContext): Promise<Volu
   extension.subscriptions.push(jobs);
   const ctx: CommandContext = { extension, log, connections, tree, view, jobs };
   registerCommands(ctx, COMMANDS);
+  extension.subscriptions.push(new DetailsPanels(ctx));
 
   let shownBackend: unknown;
   extension.subscriptions.push(
