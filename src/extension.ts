@@ -9,6 +9,7 @@ import { DetailsPanels } from './webview/panel';
 /** What tests (and a future API) get from `activate`. */
 export interface VolumeExplorerApi {
   context: CommandContext;
+  panels: DetailsPanels;
 }
 
 export async function activate(extension: vscode.ExtensionContext): Promise<VolumeExplorerApi> {
@@ -22,7 +23,8 @@ export async function activate(extension: vscode.ExtensionContext): Promise<Volu
   extension.subscriptions.push(jobs);
   const ctx: CommandContext = { extension, log, connections, tree, view, jobs };
   registerCommands(ctx, COMMANDS);
-  extension.subscriptions.push(new DetailsPanels(ctx));
+  const panels = new DetailsPanels(ctx);
+  extension.subscriptions.push(panels);
 
   let shownBackend: unknown;
   extension.subscriptions.push(
@@ -38,7 +40,7 @@ export async function activate(extension: vscode.ExtensionContext): Promise<Volu
   );
   await connections.restore();
   log.info('[extension] activated');
-  return { context: ctx };
+  return { context: ctx, panels };
 }
 
 export function deactivate(): void {

@@ -308,7 +308,13 @@ export class DetailsPanel {
     if (this.ready && !this.disposed) void this.panel.webview.postMessage(message);
   }
 
-  private async onMessage(msg: FromWebview): Promise<void> {
+  /** The status line's job, if any (tests). */
+  get jobShown(): JobStatus | null {
+    return this.job;
+  }
+
+  /** Handles one (already validated) message from the webview; tests use it to press buttons. */
+  async onMessage(msg: FromWebview): Promise<void> {
     switch (msg.type) {
       case 'ready':
         this.ready = true;

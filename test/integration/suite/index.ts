@@ -8,6 +8,7 @@ import { mocha } from './mocha-setup';
 import './smoke.test';
 import './tree.test';
 import './actions.test';
+import './panels.test';
 
 /** Summary line parsed by scripts/test-all.mjs; keep the format. */
 export const SUMMARY_PREFIX = 'MOCHA_SUMMARY';

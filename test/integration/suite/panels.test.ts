@@ -1,0 +1,142 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { VolumeExplorerApi } from '../../../src/extension';
+import type { Sandbox } from '../../../src/sandbox';
+import type { DetailsModel, FieldRow, Section } from '../../../src/shared/protocol';
+import { ScriptedUi, eventually, extensionApi, startSandbox } from './helpers';
+
+const field = (model: DetailsModel, heading: string, label: string): string | undefined => {
+  const section = model.sections.find((s): s is Extract<Section, { type: 'fields' }> => s.type === 'fields' && s.heading === heading);
+  return section?.fields.find((f: FieldRow) => f.label === label)?.value.text;
+};
+const table = (model: DetailsModel, heading: RegExp) =>
+  model.sections.find((s): s is Extract<Section, { type: 'table' }> => s.type === 'table' && heading.test(s.heading));
+
+/** Tabs of our detail panels, by title. */
+function panelTabs(): string[] {
+  return vscode.window.tabGroups.all.flatMap((g) => g.tabs)
+    .filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('volumeExplorer.details'))
+    .map((t) => t.label);
+}
+
+suite('detail panels (real VS Code, local Waldur)', function () {
+  this.timeout(90_000);
+  let api: VolumeExplorerApi;
+  let sandbox: Sandbox;
+
+  suiteSetup(async () => {
+    api = await extensionApi();
+    sandbox = await startSandbox({ transitionMs: 100 });
+    const ui = new ScriptedUi();
+    try {
+      ui.inputs.push(`${sandbox.url}/api/`, sandbox.token);
+      await vscode.commands.executeCommand('volumeExplorer.connect');
+    } finally {
+      ui.dispose();
+    }
+  });
+  suiteTeardown(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.commands.executeCommand('volumeExplorer.disconnect');
+    await sandbox.close();
+  });
+
+  async function shown(kind: 'volume' | 'snapshot', id: string): Promise<DetailsModel> {
+    return eventually(() => api.panels.get({ kind, id })?.shown, `the ${kind} panel's data`);
+  }
+
+  test('a volume panel shows every section; opening it again reveals the same panel', async () => {
+    const v = sandbox.store.volumes.find((x) => x.runtime_state === 'in-use' && x.state === 'OK' && !x.bootable && sandbox.store.snapshots.some((s) => s._source_volume_uuid === x.uuid))!;
+    await vscode.commands.executeCommand('volumeExplorer.showDetails', { kind: 'volume', id: v.uuid });
+    const model = await shown('volume', v.uuid);
+    assert.equal(model.name, v.name);
+    assert.deepEqual(model.badges.map((b) => b.text), ['OK', 'in-use']);
+    assert.equal(model.size, `${(v.size ?? 0) / 1024} GiB`);
+    assert.equal(field(model, 'Overview', 'Type'), v.type_name);
+    assert.equal(field(model, 'Overview', 'Project'), v.project_name);
+    assert.equal(field(model, 'Overview', 'Organisation'), v.customer_name);
+    assert.equal(field(model, 'Attachment', 'Instance'), v.instance_name);
+    assert.equal(field(model, 'Attachment', 'Device'), v.device);
+    const snaps = table(model, /^Snapshots/);
+    assert.ok(snaps && snaps.rows.length >= 1, 'its snapshots are listed');
+    assert.ok(snaps.rows.every((r) => r.open?.kind === 'snapshot'), 'each snapshot row opens its panel');
+    // In use and not bootable: no attach/retype/delete; unlink because the demo user is staff.
+    assert.deepEqual(model.actions.map((a) => a.action), ['detach', 'extend', 'snapshot', 'edit', 'pull', 'unlink']);
+    await eventually(() => panelTabs().join() === v.name, 'one tab titled with the volume name');
+
+    await vscode.commands.executeCommand('volumeExplorer.showDetails', { kind: 'volume', id: v.uuid });
+    assert.deepEqual(panelTabs(), [v.name], 'one panel per resource');
+  });
+
+  test('pressing Extend in the panel runs the command and the panel shows the job and the new size', async () => {
+    const v = sandbox.store.volumes.find((x) => x.state === 'OK' && x.runtime_state === 'available' && !x.bootable && !/fail/.test(x.name))!;
+    await vscode.commands.executeCommand('volumeExplorer.showDetails', { kind: 'volume', id: v.uuid });
+    const panel = api.panels.get({ kind: 'volume', id: v.uuid })!;
+    await shown('volume', v.uuid);
+    const newGiB = (v.size ?? 0) / 1024 + 5;
+    const ui = new ScriptedUi();
+    try {
+      ui.inputs.push(String(newGiB));
+      await panel.onMessage({ type: 'action', action: 'extend' });
+      await eventually(() => panel.jobShown?.running, 'the panel to show the running job');
+      await eventually(() => panel.jobShown && !panel.jobShown.running, 'the job to end in the panel', 30_000);
+      assert.match(panel.jobShown!.text, new RegExp(`is now ${newGiB} GiB`));
+      await eventually(() => panel.shown?.size === `${newGiB} GiB`, 'the panel to show the new size');
+    } finally {
+      ui.dispose();
+    }
+  });
+
+  test('an action the state does not allow is ignored, even if a message asks for it', async () => {
+    const boot = sandbox.store.volumes.find((x) => x.bootable && x.runtime_state === 'in-use' && x.state === 'OK')!;
+    await vscode.commands.executeCommand('volumeExplorer.showDetails', { kind: 'volume', id: boot.uuid });
+    const model = await shown('volume', boot.uuid);
+    assert.ok(!model.actions.some((a) => a.action === 'detach'), 'no Detach button on a system volume');
+    const before = sandbox.requestCount;
+    await api.panels.get({ kind: 'volume', id: boot.uuid })!.onMessage({ type: 'action', action: 'detach' });
+    assert.equal(sandbox.requestCount, before, 'nothing sent');
+  });
+
+  test('a snapshot panel lists restorations, and a restoration opens its volume', async () => {
+    const restoration = sandbox.store.restorations[0]!;
+    const snap = sandbox.store.snapshots.find((s) => s.uuid === restoration._snapshot_uuid)!;
+    await vscode.commands.executeCommand('volumeExplorer.showDetails', { kind: 'snapshot', id: snap.uuid });
+    const model = await shown('snapshot', snap.uuid);
+    assert.equal(model.name, snap.name);
+    const rows = table(model, /^Restorations/);
+    assert.ok(rows && rows.rows.length >= 1, 'restorations are listed');
+    const row = rows.rows.find((r) => r.open?.id === restoration._volume_uuid);
+    assert.ok(row, 'the restoration row opens its volume');
+    await api.panels.get({ kind: 'snapshot', id: snap.uuid })!.onMessage({ type: 'open', kind: 'volume', id: restoration._volume_uuid });
+    const volume = await shown('volume', restoration._volume_uuid);
+    assert.equal(volume.name, sandbox.store.volumes.find((x) => x.uuid === restoration._volume_uuid)!.name);
+    await eventually(() => panelTabs().includes(volume.name), 'a tab for the restored volume');
+  });
+
+  test('hostile names stay text: the model carries them literally for the webview to render as text', async () => {
+    const v = sandbox.store.volumes.find((x) => x.state === 'OK' && !/fail/.test(x.name) && !api.panels.get({ kind: 'volume', id: x.uuid }))!;
+    const hostile = '<img src=x onerror=alert(1)>[x](command:workbench.action.quit)';
+    v.name = hostile;
+    await vscode.commands.executeCommand('volumeExplorer.showDetails', { kind: 'volume', id: v.uuid });
+    const model = await shown('volume', v.uuid);
+    assert.equal(model.name, hostile);
+    await eventually(() => panelTabs().includes(hostile), 'the tab title to show it literally');
+  });
+
+  test('a resource that disappears closes its panel with a note', async () => {
+    const snap = sandbox.store.snapshots.find((s) => s.state === 'OK' && !sandbox.store.restorations.some((r) => r._snapshot_uuid === s.uuid))!;
+    await vscode.commands.executeCommand('volumeExplorer.showDetails', { kind: 'snapshot', id: snap.uuid });
+    const panel = api.panels.get({ kind: 'snapshot', id: snap.uuid })!;
+    await shown('snapshot', snap.uuid);
+    sandbox.store.snapshots = sandbox.store.snapshots.filter((s) => s !== snap);
+    const ui = new ScriptedUi();
+    try {
+      await panel.refresh();
+      await eventually(() => api.panels.get({ kind: 'snapshot', id: snap.uuid }) === undefined, 'the panel to close');
+      assert.match([...ui.shown.info, ...ui.shown.warning].join('\n'), new RegExp(`${snap.name} no longer exists; its panel was closed`));
+      await eventually(() => !panelTabs().includes(snap.name), 'its tab to close');
+    } finally {
+      ui.dispose();
+    }
+  });
+});
