@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { ApiError, describeError } from '../api/errors';
+import { uiText } from '../util/escape';
 import { canonicalApiUrl, normalizeToken, validateApiUrl, validateToken } from '../util/url';
 import type { CommandContext } from './registry';
 
@@ -41,14 +42,14 @@ export async function connect(ctx: CommandContext): Promise<void> {
       },
     );
     await ctx.connections.save(url, token, backend, identity);
-    void vscode.window.showInformationMessage(`Connected to ${new URL(url).host} as ${identity.fullName || identity.username}.`);
+    void vscode.window.showInformationMessage(`Connected to ${new URL(url).host} as ${uiText(identity.fullName || identity.username, 100)}.`);
   } catch (err) {
     if (err instanceof ApiError && err.kind === 'cancelled') return;
     const reason = err instanceof ApiError && err.isUnauthorized
       ? `${new URL(url).host} did not accept the token (HTTP 401). Nothing was saved.`
       : `Could not connect to ${new URL(url).host}: ${describeError(err)}. Nothing was saved.`;
     ctx.log.warn(`[connect] ${reason}`);
-    const choice = await vscode.window.showErrorMessage(reason, 'Try Again');
+    const choice = await vscode.window.showErrorMessage(uiText(reason, 1000), 'Try Again');
     if (choice === 'Try Again') await vscode.commands.executeCommand('volumeExplorer.connect');
   }
 }

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { describeError } from '../api/errors';
-import { plainText } from '../util/escape';
+import { uiText } from '../util/escape';
 
 /** A modal confirmation naming the resource; resolves true only on the confirm button. */
 export async function confirmModal(message: string, detail: string, confirm: string): Promise<boolean> {
@@ -11,9 +11,9 @@ export async function confirmModal(message: string, detail: string, confirm: str
 export async function typeNameToConfirm(name: string, what: string): Promise<boolean> {
   const typed = await vscode.window.showInputBox({
     title: `${what}: type the name to confirm`,
-    prompt: `Type "${plainText(name, 150)}" to confirm`,
+    prompt: `Type "${uiText(name, 150)}" to confirm`,
     ignoreFocusOut: true,
-    validateInput: (v) => (v === name ? undefined : `Type the exact name: ${plainText(name, 150)}`),
+    validateInput: (v) => (v === name ? undefined : `Type the exact name: ${uiText(name, 150)}`),
   });
   return typed === name;
 }
@@ -25,7 +25,7 @@ export async function forEachReporting<T>(items: readonly T[], nameOf: (t: T) =>
     try {
       await work(item);
     } catch (err) {
-      failures.push(`${plainText(nameOf(item), 80)}: ${describeError(err)}`);
+      failures.push(`${uiText(nameOf(item), 80)}: ${describeError(err)}`);
     }
   }
   if (failures.length) {

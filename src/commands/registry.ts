@@ -4,6 +4,7 @@ import type { ConnectionManager } from '../connection';
 import type { JobsController } from '../jobs/ui';
 import type { VolumeTreeProvider } from '../tree/provider';
 import type { TreeNode } from '../tree/nodes';
+import { uiText } from '../util/escape';
 
 /** What every command is built from. */
 export interface CommandContext {
@@ -33,7 +34,7 @@ export function registerCommands(ctx: CommandContext, table: Record<string, Comm
         if (err instanceof Error && err.name === 'Refusal') {
           // Checked before sending: nothing was sent.
           ctx.log.info(`[command] ${id} refused: ${err.message}`);
-          void vscode.window.showWarningMessage(err.message);
+          void vscode.window.showWarningMessage(uiText(err.message, 1000));
           return undefined;
         }
         ctx.log.error(`[command] ${id} failed: ${describeError(err)}`, err instanceof Error ? err : undefined);
@@ -50,7 +51,7 @@ export async function showError(ctx: CommandContext, err: unknown): Promise<void
     await offerReconnect();
     return;
   }
-  const choice = await vscode.window.showErrorMessage(describeError(err), 'Show Log');
+  const choice = await vscode.window.showErrorMessage(uiText(describeError(err), 1000), 'Show Log');
   if (choice === 'Show Log') ctx.log.show();
 }
 

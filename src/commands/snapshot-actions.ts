@@ -3,13 +3,13 @@ import { snapshotActionBlocker } from '../model/actions';
 import { formatGiB, type Snapshot } from '../model/types';
 import { defaultRestoreDescription, defaultRestoreName, parseKeptUntil, validateDescription, validateName } from '../model/validation';
 import type { TreeNode } from '../tree/nodes';
-import { plainText } from '../util/escape';
+import { uiText } from '../util/escape';
 import { formatDateTime } from '../util/time';
 import { confirmModal, forEachReporting, typeNameToConfirm } from './prompts';
 import type { CommandContext } from './registry';
 import { Refusal, pickSnapshot, refuseIfRunning, requireBackend, selection, viewerOf, type TargetArg } from './target';
 
-const label = (s: Snapshot): string => plainText(s.name, 80) || 'the snapshot';
+const label = (s: Snapshot): string => uiText(s.name, 80) || 'the snapshot';
 
 /** Restore: a new volume from the snapshot; revealed in the tree when it is ready. */
 export async function restoreSnapshot(ctx: CommandContext, arg?: TargetArg): Promise<void> {
@@ -28,9 +28,9 @@ export async function restoreSnapshot(ctx: CommandContext, arg?: TargetArg): Pro
   if (description === undefined || validateDescription(description)) return;
   const volume = await requireBackend(ctx).restoreSnapshot(snapshot, { name: name.trim(), description });
   ctx.jobs?.followNewVolume(volume, 'restore', {
-    title: `Restoring ${label(snapshot)} to ${plainText(volume.name, 80)}`,
+    title: `Restoring ${label(snapshot)} to ${uiText(volume.name, 80)}`,
     failureTitle: 'Restore failed',
-    success: (v) => `${plainText(v.name, 80)} (${formatGiB(v.sizeMiB)}) was restored from ${label(snapshot)}.`,
+    success: (v) => `${uiText(v.name, 80)} (${formatGiB(v.sizeMiB)}) was restored from ${label(snapshot)}.`,
   });
 }
 
@@ -40,8 +40,8 @@ export async function editSnapshot(ctx: CommandContext, arg?: TargetArg): Promis
   if (!target) return;
   const { snapshot } = target;
   const field = await vscode.window.showQuickPick([
-    { label: 'Name', description: plainText(snapshot.name, 80), field: 'name' as const },
-    { label: 'Description', description: plainText(snapshot.description, 80) || '(empty)', field: 'description' as const },
+    { label: 'Name', description: uiText(snapshot.name, 80), field: 'name' as const },
+    { label: 'Description', description: uiText(snapshot.description, 80) || '(empty)', field: 'description' as const },
     { label: 'Keep until', description: snapshot.keptUntil ? formatDateTime(snapshot.keptUntil) : 'keep forever', field: 'keptUntil' as const },
   ], { title: `Edit ${label(snapshot)}`, placeHolder: 'What to change' });
   if (!field) return;

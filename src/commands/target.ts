@@ -3,7 +3,7 @@ import type { Backend } from '../backend/types';
 import { snapshotActionBlocker, volumeActionBlocker, type SnapshotAction, type VolumeAction, type Viewer } from '../model/actions';
 import { formatGiB, type Snapshot, type Volume } from '../model/types';
 import type { SnapshotNode, TreeNode, VolumeNode } from '../tree/nodes';
-import { plainText } from '../util/escape';
+import { uiText } from '../util/escape';
 import type { CommandContext } from './registry';
 
 /** What a command may be invoked with: a tree node, `{ kind, id }` (detail panel), or nothing (palette). */
@@ -51,9 +51,9 @@ export async function pickVolume(ctx: CommandContext, arg: TargetArg, action: Vo
       return undefined;
     }
     const picked = await vscode.window.showQuickPick(allowed.map((v) => ({
-      label: plainText(v.name) || '(unnamed)',
-      description: `${formatGiB(v.sizeMiB)} · ${v.runtimeState || v.state}${v.instanceName ? ` · ${plainText(v.instanceName, 60)}` : ''}`,
-      detail: [v.organizationName, v.projectName].filter(Boolean).map((t) => plainText(t, 80)).join(' / ') || undefined,
+      label: uiText(v.name) || '(unnamed)',
+      description: `${formatGiB(v.sizeMiB)} · ${v.runtimeState || v.state}${v.instanceName ? ` · ${uiText(v.instanceName, 60)}` : ''}`,
+      detail: [v.organizationName, v.projectName].filter(Boolean).map((t) => uiText(t, 80)).join(' / ') || undefined,
       volume: v,
     })), { title: `Select the volume to ${actionTitle(action)}`, placeHolder: 'Type to search by name, project or organization', matchOnDescription: true, matchOnDetail: true });
     if (!picked) return undefined;
@@ -80,9 +80,9 @@ export async function pickSnapshot(ctx: CommandContext, arg: TargetArg, action: 
       return undefined;
     }
     const picked = await vscode.window.showQuickPick(allowed.map((s) => ({
-      label: plainText(s.name) || '(unnamed)',
-      description: `${formatGiB(s.sizeMiB)} · of ${plainText(s.sourceVolumeName ?? '?', 60)}`,
-      detail: s.projectName ? plainText(s.projectName, 80) : undefined,
+      label: uiText(s.name) || '(unnamed)',
+      description: `${formatGiB(s.sizeMiB)} · of ${uiText(s.sourceVolumeName ?? '?', 60)}`,
+      detail: s.projectName ? uiText(s.projectName, 80) : undefined,
       snapshot: s,
     })), { title: `Select the snapshot to ${actionTitle(action)}`, placeHolder: 'Type to search by name or volume', matchOnDescription: true, matchOnDetail: true });
     if (!picked) return undefined;

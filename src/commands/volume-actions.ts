@@ -5,12 +5,12 @@ import {
   defaultSnapshotName, gibToMiB, minimumExtendGiB, parseKeptUntil, validateDescription, validateExtendGiB, validateName,
 } from '../model/validation';
 import type { TreeNode } from '../tree/nodes';
-import { plainText } from '../util/escape';
+import { uiText } from '../util/escape';
 import { confirmModal, forEachReporting, typeNameToConfirm } from './prompts';
 import type { CommandContext } from './registry';
 import { Refusal, pickVolume, refuseIfRunning, requireBackend, selection, viewerOf, withProgress, type TargetArg } from './target';
 
-const label = (v: Volume): string => plainText(v.name, 80) || 'the volume';
+const label = (v: Volume): string => uiText(v.name, 80) || 'the volume';
 
 /** Attach: pick one of the instances the server says the volume may be attached to. */
 export async function attachVolume(ctx: CommandContext, arg?: TargetArg): Promise<void> {
@@ -20,20 +20,20 @@ export async function attachVolume(ctx: CommandContext, arg?: TargetArg): Promis
   const backend = requireBackend(ctx);
   const instances = await withProgress('Finding instances…', (signal) => backend.listAttachableInstances(volume, signal));
   if (!instances.length) {
-    throw new Refusal(`No instance can take ${label(volume)}: it must be in the same project and tenant${volume.availabilityZone ? `, in availability zone ${plainText(volume.availabilityZone, 60)}` : ''}, and ACTIVE or SHUTOFF.`);
+    throw new Refusal(`No instance can take ${label(volume)}: it must be in the same project and tenant${volume.availabilityZone ? `, in availability zone ${uiText(volume.availabilityZone, 60)}` : ''}, and ACTIVE or SHUTOFF.`);
   }
   const picked = await vscode.window.showQuickPick(instances.map((i) => ({
-    label: plainText(i.name) || '(unnamed instance)',
-    description: [i.runtimeState, i.availabilityZone ? `zone ${plainText(i.availabilityZone, 60)}` : undefined].filter(Boolean).join(' · '),
+    label: uiText(i.name) || '(unnamed instance)',
+    description: [i.runtimeState, i.availabilityZone ? `zone ${uiText(i.availabilityZone, 60)}` : undefined].filter(Boolean).join(' · '),
     instance: i,
   })), { title: `Attach ${label(volume)} to…`, placeHolder: 'Select an instance', matchOnDescription: true });
   if (!picked) return;
-  const instanceName = plainText(picked.instance.name, 80);
+  const instanceName = uiText(picked.instance.name, 80);
   await backend.attachVolume(volume, picked.instance);
   ctx.jobs?.followVolume(volume, 'attach', {
     title: `Attaching ${label(volume)} to ${instanceName}`,
     failureTitle: 'Attach failed',
-    success: (v) => `${label(v)} is attached to ${plainText(v.instanceName ?? instanceName, 80)}${v.device ? ` as ${plainText(v.device, 40)}` : ''}.`,
+    success: (v) => `${label(v)} is attached to ${uiText(v.instanceName ?? instanceName, 80)}${v.device ? ` as ${uiText(v.device, 40)}` : ''}.`,
   });
 }
 
@@ -42,7 +42,7 @@ export async function detachVolume(ctx: CommandContext, arg?: TargetArg): Promis
   const target = await pickVolume(ctx, arg, 'detach', 'detached');
   if (!target) return;
   const { volume } = target;
-  const from = volume.instanceName ? ` from ${plainText(volume.instanceName, 80)}` : '';
+  const from = volume.instanceName ? ` from ${uiText(volume.instanceName, 80)}` : '';
   const ok = await confirmModal(`Detach ${label(volume)}${from}?`, 'Unmount its file systems inside the instance first, or data being written may be lost.', 'Detach');
   if (!ok) return;
   await requireBackend(ctx).detachVolume(volume);
@@ -59,7 +59,7 @@ export async function extendVolume(ctx: CommandContext, arg?: TargetArg): Promis
   if (!target) return;
   const { volume } = target;
   const min = minimumExtendGiB(volume.sizeMiB);
-  const attachedNote = volume.instanceName ? ` It is attached to ${plainText(volume.instanceName, 60)}, which must be shut off (SHUTOFF) for the server to accept.` : '';
+  const attachedNote = volume.instanceName ? ` It is attached to ${uiText(volume.instanceName, 60)}, which must be shut off (SHUTOFF) for the server to accept.` : '';
   const input = await vscode.window.showInputBox({
     title: `Extend ${label(volume)}`,
     prompt: `Current size: ${formatGiB(volume.sizeMiB)}. New size in GiB (whole number, at least ${min}).${attachedNote}`,
@@ -86,17 +86,17 @@ export async function retypeVolume(ctx: CommandContext, arg?: TargetArg): Promis
   const backend = requireBackend(ctx);
   const types = (await withProgress('Loading volume types…', (signal) => backend.listVolumeTypes(volume.tenantId!, signal)))
     .filter((t) => t.name !== volume.typeName);
-  if (!types.length) throw new Refusal(`There is no other volume type in this tenant${volume.typeName ? ` than ${plainText(volume.typeName, 40)}` : ''}.`);
-  const picked = await vscode.window.showQuickPick(types.map((t) => ({ label: plainText(t.name) || '(unnamed type)', description: plainText(t.description, 120), type: t })), {
-    title: `Retype ${label(volume)}${volume.typeName ? ` (now ${plainText(volume.typeName, 40)})` : ''}`,
+  if (!types.length) throw new Refusal(`There is no other volume type in this tenant${volume.typeName ? ` than ${uiText(volume.typeName, 40)}` : ''}.`);
+  const picked = await vscode.window.showQuickPick(types.map((t) => ({ label: uiText(t.name) || '(unnamed type)', description: uiText(t.description, 120), type: t })), {
+    title: `Retype ${label(volume)}${volume.typeName ? ` (now ${uiText(volume.typeName, 40)})` : ''}`,
     placeHolder: 'Select the new volume type',
   });
   if (!picked) return;
   await backend.retypeVolume(volume, picked.type);
   ctx.jobs?.followVolume(volume, 'retype', {
-    title: `Retyping ${label(volume)} to ${plainText(picked.type.name, 40)}`,
+    title: `Retyping ${label(volume)} to ${uiText(picked.type.name, 40)}`,
     failureTitle: 'Retype failed',
-    success: (v) => `${label(v)} is now of type ${plainText(v.typeName ?? picked.type.name, 40)}.`,
+    success: (v) => `${label(v)} is now of type ${uiText(v.typeName ?? picked.type.name, 40)}.`,
   });
 }
 
@@ -131,7 +131,7 @@ export async function snapshotVolume(ctx: CommandContext, arg?: TargetArg, nodes
 
 async function snapshotMany(ctx: CommandContext, listed: Volume[]): Promise<void> {
   const backend = requireBackend(ctx);
-  const ok = await confirmModal(`Create snapshots of ${listed.length} volumes?`, `${listed.map((v) => `• ${label(v)} → ${plainText(defaultSnapshotName(v.name), 80)}`).join('\n')}\n\nEach snapshot is kept forever.`, 'Create Snapshots');
+  const ok = await confirmModal(`Create snapshots of ${listed.length} volumes?`, `${listed.map((v) => `• ${label(v)} → ${uiText(defaultSnapshotName(v.name), 80)}`).join('\n')}\n\nEach snapshot is kept forever.`, 'Create Snapshots');
   if (!ok) return;
   await forEachReporting(listed, (v) => v.name, 'Snapshot', async (stale) => {
     const volume = await backend.getVolume(stale.id);
@@ -147,9 +147,9 @@ async function createSnapshot(ctx: CommandContext, volume: Volume, input: { name
   const node = ctx.tree.find(`volume/${volume.id}`);
   if (node) ctx.tree.refresh(node);
   ctx.jobs?.followSnapshot(snapshot, 'create', {
-    title: `Creating snapshot ${plainText(snapshot.name, 80)}`,
+    title: `Creating snapshot ${uiText(snapshot.name, 80)}`,
     failureTitle: 'Snapshot failed',
-    success: (s) => `Snapshot ${plainText(s.name, 80)} of ${label(volume)} is ready.`,
+    success: (s) => `Snapshot ${uiText(s.name, 80)} of ${label(volume)} is ready.`,
   });
 }
 
@@ -159,8 +159,8 @@ export async function editVolume(ctx: CommandContext, arg?: TargetArg): Promise<
   if (!target) return;
   const { volume } = target;
   const field = await vscode.window.showQuickPick([
-    { label: 'Name', description: plainText(volume.name, 80), field: 'name' as const },
-    { label: 'Description', description: plainText(volume.description, 80) || '(empty)', field: 'description' as const },
+    { label: 'Name', description: uiText(volume.name, 80), field: 'name' as const },
+    { label: 'Description', description: uiText(volume.description, 80) || '(empty)', field: 'description' as const },
     { label: volume.bootable ? 'Mark as not bootable' : 'Mark as bootable', description: `now ${volume.bootable ? 'bootable' : 'not bootable'}`, field: 'bootable' as const },
   ], { title: `Edit ${label(volume)}`, placeHolder: 'What to change' });
   if (!field) return;

@@ -7,7 +7,7 @@ import { displayState, isErred, isTransitional } from '../model/state';
 import type { Snapshot, Volume } from '../model/types';
 import type { VolumeTreeProvider } from '../tree/provider';
 import type { SnapshotNode, TreeNode, VolumeNode } from '../tree/nodes';
-import { plainText } from '../util/escape';
+import { uiText } from '../util/escape';
 import { formatDuration, type PollSchedule } from './schedule';
 import { JobTracker, realClock, type Clock, type Job, type JobEvent, type JobSpec, type JobState, type WatchSpec } from './tracker';
 
@@ -78,7 +78,7 @@ const STATE_WORDS: Record<JobState, string> = {
   running: 'running', succeeded: 'done', failed: 'failed', 'timed-out': 'no longer followed', cancelled: 'stopped',
 };
 
-const name = (r: Resource): string => plainText(r.name, 80) || '(unnamed)';
+const name = (r: Resource): string => uiText(r.name, 80) || '(unnamed)';
 
 /** `Updating`, or the runtime state (`extending`) when only that moves. */
 function stillText(r: Resource | undefined): string {
@@ -354,9 +354,11 @@ export class JobsController implements vscode.Disposable {
       return;
     }
     const buttons = job.gone ? [] : [SHOW_DETAILS];
-    const choice = job.state === 'succeeded' ? await vscode.window.showInformationMessage(job.message, ...buttons)
-      : job.state === 'failed' ? await vscode.window.showErrorMessage(job.message, ...buttons)
-        : await vscode.window.showWarningMessage(job.message, ...buttons);
+    // The message may carry the API's error text: keep it inert (no links, no icons).
+    const message = uiText(job.message, 1000);
+    const choice = job.state === 'succeeded' ? await vscode.window.showInformationMessage(message, ...buttons)
+      : job.state === 'failed' ? await vscode.window.showErrorMessage(message, ...buttons)
+        : await vscode.window.showWarningMessage(message, ...buttons);
     if (choice === SHOW_DETAILS) await this.showDetails(kind, id, job.resourceKey);
   }
 
@@ -406,7 +408,7 @@ export class JobsController implements vscode.Disposable {
       description: job.state === 'running'
         ? `running · ${formatDuration(now - job.startedAt)}${job.last ? ` · ${stillText(job.last as Resource)}` : ''}`
         : `${STATE_WORDS[job.state]} after ${formatDuration((job.endedAt ?? now) - job.startedAt)} · ${formatDuration(now - (job.endedAt ?? now))} ago`,
-      detail: job.message ?? (job.lastError ? `Last read failed (still trying): ${job.lastError}` : undefined),
+      detail: uiText(job.message ?? (job.lastError ? `Last read failed (still trying): ${job.lastError}` : undefined), 500) || undefined,
       buttons: job.state === 'running' ? [stopButton] : [],
     }));
     const pick = vscode.window.createQuickPick<Item>();

@@ -22,3 +22,13 @@ export function plainText(text: string | null | undefined, max = 200): string {
   const clean = String(text ?? '').replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
   return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;
 }
+
+/**
+ * Text for VS Code surfaces that interpret a little markup: notifications render
+ * `[text](command:…)` as a link, and status-bar items and quick-pick labels render `$(icon)`.
+ * A zero-width space between the characters shows the same text but breaks both syntaxes, so an
+ * API value such as `[x](command:workbench.action.quit)` stays inert. Idempotent.
+ */
+export function uiText(text: string | null | undefined, max = 200): string {
+  return plainText(text, max).replace(/\$\(/g, '$\u200b(').replace(/\]\(/g, ']\u200b(');
+}

@@ -7,7 +7,7 @@ import { normalizeRuntimeState, normalizeState } from '../model/state';
 import { formatGiB } from '../model/types';
 import { isFromWebview, isResourceRef, type DetailsModel, type FromWebview, type JobStatus, type ResourceRef, type ToWebview } from '../shared/protocol';
 import type { TreeNode } from '../tree/nodes';
-import { plainText } from '../util/escape';
+import { plainText, uiText } from '../util/escape';
 import { fetchAllVolumes, fetchSnapshotDetails, fetchVolumeDetails } from './fetch';
 import { buildHtml } from './html';
 import { actionCommand, snapshotDetails, volumeDetails } from './model';
@@ -59,8 +59,6 @@ function refOf(arg: unknown): { ref: ResourceRef; title?: string } | undefined {
 }
 
 const keyOf = (ref: ResourceRef): string => `${ref.kind}/${ref.id}`;
-/** QuickPick labels render `$(icon)`; a zero-width space keeps API text literal. */
-const pickText = (text: string): string => plainText(text).replace(/\$\(/g, '$\u200b(');
 
 /**
  * The detail panels: one webview per volume or snapshot (a Map keyed by `volume/<uuid>`),
@@ -122,14 +120,14 @@ export class DetailsPanels implements vscode.Disposable {
     let items: Item[];
     if (loaded.length) {
       items = loaded.map((n): Item => n.kind === 'volume'
-        ? { label: pickText(n.volume.name) || '(unnamed volume)', description: `volume · ${formatGiB(n.volume.sizeMiB)} · ${pickText(n.parent.project.name)}`, iconPath: new vscode.ThemeIcon('database'), ref: { kind: 'volume', id: n.volume.id }, title: plainText(n.volume.name) }
-        : { label: pickText(n.snapshot.name) || '(unnamed snapshot)', description: `snapshot of ${pickText(n.parent.volume.name)} · ${formatGiB(n.snapshot.sizeMiB)}`, iconPath: new vscode.ThemeIcon('device-camera'), ref: { kind: 'snapshot', id: n.snapshot.id }, title: plainText(n.snapshot.name) });
+        ? { label: uiText(n.volume.name) || '(unnamed volume)', description: `volume · ${formatGiB(n.volume.sizeMiB)} · ${uiText(n.parent.project.name)}`, iconPath: new vscode.ThemeIcon('database'), ref: { kind: 'volume', id: n.volume.id }, title: plainText(n.volume.name) }
+        : { label: uiText(n.snapshot.name) || '(unnamed snapshot)', description: `snapshot of ${uiText(n.parent.volume.name)} · ${formatGiB(n.snapshot.sizeMiB)}`, iconPath: new vscode.ThemeIcon('device-camera'), ref: { kind: 'snapshot', id: n.snapshot.id }, title: plainText(n.snapshot.name) });
     } else {
       const client = this.client();
       if (!client) throw new Error(this.notConnectedReason());
       const volumes = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Loading volumes…' }, () => fetchAllVolumes(client));
       items = volumes.map((v): Item => ({
-        label: pickText(v.name) || '(unnamed volume)', description: `${formatGiB(v.sizeMiB)}${v.projectName ? ` · ${pickText(v.projectName)}` : ''}`,
+        label: uiText(v.name) || '(unnamed volume)', description: `${formatGiB(v.sizeMiB)}${v.projectName ? ` · ${uiText(v.projectName)}` : ''}`,
         iconPath: new vscode.ThemeIcon('database'), ref: { kind: 'volume', id: v.id }, title: plainText(v.name),
       }));
     }
@@ -199,7 +197,7 @@ export class DetailsPanels implements vscode.Disposable {
   close(details: DetailsPanel, note: string): void {
     this.ctx.log.info(`[details] ${note}`);
     details.panel.dispose();
-    void vscode.window.showInformationMessage(note);
+    void vscode.window.showInformationMessage(uiText(note, 500));
   }
 
   private forEach(fn: (panel: DetailsPanel) => void): void {

@@ -77,3 +77,12 @@ test('node ids are unique per kind and stable across reloads', () => {
   assert.notEqual(a.id, snapshotNode(aSnapshot({ id: 'vol1' }), a).id);
   assert.notEqual(errorNode(project, 'x').id, childrenOrEmpty(project, [])[0]!.id);
 });
+
+test('uiText keeps notification links and status-bar icons inert, idempotently', async () => {
+  const { uiText } = await import('../../src/util/escape');
+  const hostile = '[x](command:workbench.action.quit) $(alert) evil';
+  const safe = uiText(hostile);
+  assert.ok(!/\]\(/.test(safe) && !/\$\(/.test(safe), safe);
+  assert.equal(safe.replace(/\u200b/g, ''), hostile, 'reads the same');
+  assert.equal(uiText(safe), safe);
+});
