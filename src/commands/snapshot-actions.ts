@@ -1,5 +1,4 @@
 import * as vscode from 'vscode';
-import { snapshotActionBlocker } from '../model/actions';
 import { formatGiB, type Snapshot } from '../model/types';
 import { defaultRestoreDescription, defaultRestoreName, parseKeptUntil, validateDescription, validateName } from '../model/validation';
 import type { TreeNode } from '../tree/nodes';
@@ -7,7 +6,7 @@ import { uiText } from '../util/escape';
 import { formatDateTime } from '../util/time';
 import { confirmModal, forEachReporting, typeNameToConfirm } from './prompts';
 import type { CommandContext } from './registry';
-import { Refusal, pickSnapshot, refuseIfRunning, requireBackend, selection, viewerOf, type TargetArg } from './target';
+import { pickSnapshot, recheckSnapshot, requireBackend, selection, type TargetArg } from './target';
 
 const label = (s: Snapshot): string => uiText(s.name, 80) || 'the snapshot';
 
@@ -80,13 +79,7 @@ export async function pullSnapshot(ctx: CommandContext, arg?: TargetArg, nodes?:
   if (selected.length > 1) {
     const ok = await confirmModal(`Pull ${selected.length} snapshots from the backend?`, selected.map((n) => `• ${label(n.snapshot)}`).join('\n'), 'Pull');
     if (!ok) return;
-    await forEachReporting(selected, (n) => n.snapshot.name, 'Pull', async ({ snapshot: stale }) => {
-      const snapshot = await backend.getSnapshot(stale.id);
-      const blocker = snapshotActionBlocker('pull', snapshot, viewerOf(ctx));
-      if (blocker) throw new Refusal(blocker);
-      refuseIfRunning(ctx, `snapshot/${snapshot.id}`, 'pull', snapshot.name);
-      await pullOne(snapshot);
-    });
+    await forEachReporting(selected, (n) => n.snapshot.name, 'Pull', async ({ snapshot: stale }) => pullOne(await recheckSnapshot(ctx, stale.id, 'pull')));
     return;
   }
   const target = await pickSnapshot(ctx, arg, 'pull', 'pulled');
@@ -117,13 +110,7 @@ export async function deleteSnapshot(ctx: CommandContext, arg?: TargetArg, nodes
   if (selected.length > 1) {
     const ok = await confirmModal(`Delete ${selected.length} snapshots?`, `${selected.map((n) => `• ${label(n.snapshot)} (${formatGiB(n.snapshot.sizeMiB)})`).join('\n')}\n\nThis cannot be undone.`, 'Delete');
     if (!ok) return;
-    await forEachReporting(selected, (n) => n.snapshot.name, 'Delete', async ({ snapshot: stale }) => {
-      const snapshot = await backend.getSnapshot(stale.id);
-      const blocker = snapshotActionBlocker('delete', snapshot, viewerOf(ctx));
-      if (blocker) throw new Refusal(blocker);
-      refuseIfRunning(ctx, `snapshot/${snapshot.id}`, 'delete', snapshot.name);
-      await deleteOne(snapshot);
-    });
+    await forEachReporting(selected, (n) => n.snapshot.name, 'Delete', async ({ snapshot: stale }) => deleteOne(await recheckSnapshot(ctx, stale.id, 'delete')));
     return;
   }
   const target = await pickSnapshot(ctx, arg, 'delete', 'deleted');

@@ -59,12 +59,21 @@ export async function pickVolume(ctx: CommandContext, arg: TargetArg, action: Vo
     if (!picked) return undefined;
     id = picked.volume.id;
   }
-  const volume = await backend.getVolume(id);
-  const node = ctx.tree.updateVolume(volume);
+  const volume = await recheckVolume(ctx, id, action);
+  return { volume, node: ctx.tree.find(`volume/${volume.id}`) as VolumeNode | undefined };
+}
+
+/**
+ * Re-reads a volume (updating its row) and refuses, before anything is sent, when its current
+ * state no longer allows `action` or the same action is already running on it.
+ */
+export async function recheckVolume(ctx: CommandContext, id: string, action: VolumeAction): Promise<Volume> {
+  const volume = await requireBackend(ctx).getVolume(id);
+  ctx.tree.updateVolume(volume);
   const blocker = volumeActionBlocker(action, volume, viewerOf(ctx));
   if (blocker) throw new Refusal(blocker);
   refuseIfRunning(ctx, `volume/${volume.id}`, action, volume.name);
-  return { volume, node };
+  return volume;
 }
 
 /** Like {@link pickVolume}, for snapshots. */
@@ -88,12 +97,18 @@ export async function pickSnapshot(ctx: CommandContext, arg: TargetArg, action: 
     if (!picked) return undefined;
     id = picked.snapshot.id;
   }
-  const snapshot = await backend.getSnapshot(id);
-  const node = ctx.tree.updateSnapshot(snapshot);
+  const snapshot = await recheckSnapshot(ctx, id, action);
+  return { snapshot, node: ctx.tree.find(`snapshot/${snapshot.id}`) as SnapshotNode | undefined };
+}
+
+/** Like {@link recheckVolume}, for snapshots. */
+export async function recheckSnapshot(ctx: CommandContext, id: string, action: SnapshotAction): Promise<Snapshot> {
+  const snapshot = await requireBackend(ctx).getSnapshot(id);
+  ctx.tree.updateSnapshot(snapshot);
   const blocker = snapshotActionBlocker(action, snapshot, viewerOf(ctx));
   if (blocker) throw new Refusal(blocker);
   refuseIfRunning(ctx, `snapshot/${snapshot.id}`, action, snapshot.name);
-  return { snapshot, node };
+  return snapshot;
 }
 
 /** A second identical action on a resource with a running job is refused. */

@@ -1,5 +1,4 @@
 import * as vscode from 'vscode';
-import { volumeActionBlocker } from '../model/actions';
 import { formatGiB, type Volume } from '../model/types';
 import {
   defaultSnapshotName, gibToMiB, minimumExtendGiB, parseKeptUntil, validateDescription, validateExtendGiB, validateName,
@@ -8,7 +7,7 @@ import type { TreeNode } from '../tree/nodes';
 import { uiText } from '../util/escape';
 import { confirmModal, forEachReporting, typeNameToConfirm } from './prompts';
 import type { CommandContext } from './registry';
-import { Refusal, pickVolume, refuseIfRunning, requireBackend, selection, viewerOf, withProgress, type TargetArg } from './target';
+import { Refusal, pickVolume, recheckVolume, requireBackend, selection, withProgress, type TargetArg } from './target';
 
 const label = (v: Volume): string => uiText(v.name, 80) || 'the volume';
 
@@ -130,14 +129,10 @@ export async function snapshotVolume(ctx: CommandContext, arg?: TargetArg, nodes
 }
 
 async function snapshotMany(ctx: CommandContext, listed: Volume[]): Promise<void> {
-  const backend = requireBackend(ctx);
   const ok = await confirmModal(`Create snapshots of ${listed.length} volumes?`, `${listed.map((v) => `• ${label(v)} → ${uiText(defaultSnapshotName(v.name), 80)}`).join('\n')}\n\nEach snapshot is kept forever.`, 'Create Snapshots');
   if (!ok) return;
   await forEachReporting(listed, (v) => v.name, 'Snapshot', async (stale) => {
-    const volume = await backend.getVolume(stale.id);
-    const blocker = volumeActionBlocker('snapshot', volume, viewerOf(ctx));
-    if (blocker) throw new Refusal(blocker);
-    refuseIfRunning(ctx, `volume/${volume.id}`, 'snapshot', volume.name);
+    const volume = await recheckVolume(ctx, stale.id, 'snapshot');
     await createSnapshot(ctx, volume, { name: defaultSnapshotName(volume.name) });
   });
 }
@@ -184,17 +179,10 @@ export async function editVolume(ctx: CommandContext, arg?: TargetArg): Promise<
 /** Pull (sync from the backend); works on a multi-selection. */
 export async function pullVolume(ctx: CommandContext, arg?: TargetArg, nodes?: readonly TreeNode[]): Promise<void> {
   const selected = selection('volume', arg, nodes);
-  const backend = requireBackend(ctx);
   if (selected.length > 1) {
     const ok = await confirmModal(`Pull ${selected.length} volumes from the backend?`, selected.map((n) => `• ${label(n.volume)}`).join('\n'), 'Pull');
     if (!ok) return;
-    await forEachReporting(selected, (n) => n.volume.name, 'Pull', async ({ volume: stale }) => {
-      const volume = await backend.getVolume(stale.id);
-      const blocker = volumeActionBlocker('pull', volume, viewerOf(ctx));
-      if (blocker) throw new Refusal(blocker);
-      refuseIfRunning(ctx, `volume/${volume.id}`, 'pull', volume.name);
-      await pullOne(ctx, volume);
-    });
+    await forEachReporting(selected, (n) => n.volume.name, 'Pull', async ({ volume: stale }) => pullOne(ctx, await recheckVolume(ctx, stale.id, 'pull')));
     return;
   }
   const target = await pickVolume(ctx, arg, 'pull', 'pulled');

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import {
   childrenOrEmpty, contextValue, errorNode, organizationNode, present, projectNode, snapshotNode, volumeNode,
 } from '../../src/tree/nodes';
+import { uiText } from '../../src/util/escape';
 import { anOrganization, aProject, aSnapshot, aVolume } from './builders/models';
 
 const org = organizationNode(anOrganization());
@@ -78,8 +79,7 @@ test('node ids are unique per kind and stable across reloads', () => {
   assert.notEqual(errorNode(project, 'x').id, childrenOrEmpty(project, [])[0]!.id);
 });
 
-test('uiText keeps notification links and status-bar icons inert, idempotently', async () => {
-  const { uiText } = await import('../../src/util/escape');
+test('uiText keeps notification links and status-bar icons inert, idempotently', () => {
   const hostile = '[x](command:workbench.action.quit) $(alert) evil';
   const safe = uiText(hostile);
   assert.ok(!/\]\(/.test(safe) && !/\$\(/.test(safe), safe);

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { VolumeExplorerApi } from '../../../src/extension';
 import type { Sandbox } from '../../../src/sandbox';
 import type { TreeNode, VolumeNode } from '../../../src/tree/nodes';
-import { ScriptedUi, children, eventually, extensionApi, row, startSandbox } from './helpers';
+import { ScriptedUi, connectTo, children, eventually, extensionApi, row, startSandbox } from './helpers';
 
 /**
  * Every action end to end against the local Waldur, in a real VS Code: prompts answered as a
@@ -18,13 +18,7 @@ suite('volume and snapshot actions (real VS Code, local Waldur)', function () {
   suiteSetup(async () => {
     api = await extensionApi();
     sandbox = await startSandbox({ transitionMs: 100 });
-    const connect = new ScriptedUi();
-    try {
-      connect.inputs.push(`${sandbox.url}/api/`, sandbox.token);
-      await vscode.commands.executeCommand('volumeExplorer.connect');
-    } finally {
-      connect.dispose();
-    }
+    await connectTo(sandbox);
     assert.ok(api.context.connections.connection);
   });
   suiteTeardown(async () => {

@@ -20,6 +20,17 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   return mod.startSandbox({ transitionMs: 150, ...options });
 }
 
+/** Connects through the real "Connect to Waldur…" command, answering its two prompts. */
+export async function connectTo(sandbox: Sandbox): Promise<void> {
+  const ui = new ScriptedUi();
+  try {
+    ui.inputs.push(`${sandbox.url}/api/`, sandbox.token);
+    await vscode.commands.executeCommand('volumeExplorer.connect');
+  } finally {
+    ui.dispose();
+  }
+}
+
 type Answer = string | undefined | ((items: readonly vscode.QuickPickItem[]) => vscode.QuickPickItem | undefined);
 
 /**

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { VolumeExplorerApi } from '../../../src/extension';
 import type { Sandbox } from '../../../src/sandbox';
 import type { DetailsModel, FieldRow, Section } from '../../../src/shared/protocol';
-import { ScriptedUi, eventually, extensionApi, startSandbox } from './helpers';
+import { ScriptedUi, connectTo, eventually, extensionApi, startSandbox } from './helpers';
 
 const field = (model: DetailsModel, heading: string, label: string): string | undefined => {
   const section = model.sections.find((s): s is Extract<Section, { type: 'fields' }> => s.type === 'fields' && s.heading === heading);
@@ -27,13 +27,7 @@ suite('detail panels (real VS Code, local Waldur)', function () {
   suiteSetup(async () => {
     api = await extensionApi();
     sandbox = await startSandbox({ transitionMs: 100 });
-    const ui = new ScriptedUi();
-    try {
-      ui.inputs.push(`${sandbox.url}/api/`, sandbox.token);
-      await vscode.commands.executeCommand('volumeExplorer.connect');
-    } finally {
-      ui.dispose();
-    }
+    await connectTo(sandbox);
   });
   suiteTeardown(async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
