@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import type { Backend } from './backend/types';
 import { WaldurBackend } from './backend/waldur';
 import type { Identity } from './model/types';
+import { plainText } from './util/escape';
 
 const URL_KEY = 'volumeExplorer.url';
 const tokenKey = (url: string): string => `volumeExplorer.token:${url}`;
@@ -118,12 +119,12 @@ export class ConnectionManager implements vscode.Disposable {
     this.changed.fire(connection);
   }
 
-  /** One line for the view: `alice @ waldur.example.com` / `demo @ 127.0.0.1:PORT (demo data)`. */
+  /** One line for the view: `alice @ waldur.example.com` / `alice @ 127.0.0.1:PORT (demo data)`. */
   describe(): string | undefined {
     const c = this.current;
     if (!c) return undefined;
     const host = safeHost(c.url);
-    const who = c.identity?.username || '…';
+    const who = plainText(c.identity?.username, 80) || '…';
     return `${who} @ ${host}${c.demo ? ' (demo data)' : ''}`;
   }
 

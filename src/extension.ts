@@ -29,7 +29,10 @@ export async function activate(extension: vscode.ExtensionContext): Promise<Volu
   let shownBackend: unknown;
   extension.subscriptions.push(
     connections.onDidChange((c) => {
+      // The description is hidden when the view's header merges into the container's title, so
+      // who is connected where is also the tree's message line.
       view.description = connections.describe();
+      view.message = connections.describe() && `Connected: ${connections.describe()}`;
       // Identity updates fire too; only a new backend reloads the tree.
       if (c?.backend !== shownBackend) {
         shownBackend = c?.backend;

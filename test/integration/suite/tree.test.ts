@@ -63,6 +63,7 @@ suite('connect and browse (real VS Code, local Waldur)', () => {
     assert.equal(await api.context.extension.secrets.get(`volumeExplorer.token:${sandbox.url}`), sandbox.token);
     assert.equal(JSON.stringify(vscode.workspace.getConfiguration('volumeExplorer')).includes(sandbox.token), false, 'token not in settings');
     assert.equal(api.context.view.description, `${sandbox.users.staff.username} @ ${new URL(sandbox.url).host}`);
+    assert.equal(api.context.view.message, `Connected: ${sandbox.users.staff.username} @ ${new URL(sandbox.url).host}`);
   });
 
   test('expand organization → project → volume → snapshot; labels and descriptions', async () => {
@@ -135,5 +136,6 @@ suite('connect and browse (real VS Code, local Waldur)', () => {
     await vscode.commands.executeCommand('volumeExplorer.disconnect');
     assert.equal(api.context.connections.connection, undefined);
     assert.equal(await api.context.extension.secrets.get(`volumeExplorer.token:${sandbox.url}`), undefined);
+    assert.equal(api.context.view.message, undefined);
   });
 });
