@@ -38,7 +38,7 @@ export async function installVsix(vsix = VSIX, extensionsDir = join(scratchDir()
 }
 
 /** Start code-server (own process group, free port, --auth none) with the given extensions dir. */
-export async function startCodeServer({ extensionsDir, env = {}, userDataDir, extraArgs = [] } = {}) {
+export async function startCodeServer({ extensionsDir, env = {}, userDataDir, extraArgs = [], settings = {} } = {}) {
   if (server) throw new Error('code-server already started');
   const dir = scratchDir();
   userDataDir ??= join(dir, 'user-data');
@@ -56,6 +56,7 @@ export async function startCodeServer({ extensionsDir, env = {}, userDataDir, ex
     'extensions.ignoreRecommendations': true,
     'chat.commandCenter.enabled': false,
     'workbench.secondarySideBar.defaultVisibility': 'hidden',
+    ...settings,
   }, null, 2));
   server = await startServer({
     userDataDir, extensionsDir, extraArgs,
@@ -149,4 +150,117 @@ export async function runCommand(title) {
   await input.fill(`>${title}`);
   await p.locator('.quick-input-list .monaco-list-row').first().waitFor();
   await p.keyboard.press('Enter');
+}
+
+/** Polls `fn` until it returns a truthy value; fails with `message` (and the last value) after `timeout` ms. */
+export async function waitUntil(fn, { timeout = 30_000, interval = 200, message = 'condition' } = {}) {
+  const deadline = Date.now() + timeout;
+  let last;
+  for (;;) {
+    try {
+      last = await fn();
+      if (last) return last;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`timed out after ${timeout} ms waiting for: ${message} (last: ${last instanceof Error ? last.message : JSON.stringify(last)})`);
+    }
+    await new Promise((r) => setTimeout(r, interval));
+  }
+}
+
+/** Drags the sash between the side bar and the editor so the side bar is `width` px wide. */
+export async function resizeSideBar(width) {
+  const p = currentPage();
+  const sidebar = await p.locator('.part.sidebar').boundingBox();
+  if (!sidebar) throw new Error('side bar not visible');
+  const edge = sidebar.x + sidebar.width;
+  const sashes = p.locator('.monaco-sash.vertical');
+  let sash;
+  for (let i = 0; i < (await sashes.count()); i++) {
+    const box = await sashes.nth(i).boundingBox();
+    if (box && box.height > sidebar.height / 2 && Math.abs(box.x + box.width / 2 - edge) <= 4) {
+      sash = box;
+      break;
+    }
+  }
+  if (!sash) throw new Error(`no vertical sash at the side bar's edge (x=${edge})`);
+  const x = sash.x + sash.width / 2; const y = sash.y + sash.height / 2;
+  await p.mouse.move(x, y);
+  await p.mouse.down();
+  await p.mouse.move(x + (sidebar.x + width - edge) / 2, y, { steps: 5 });
+  await p.mouse.move(sidebar.x + width, y, { steps: 5 });
+  await p.mouse.up();
+  return (await p.locator('.part.sidebar').boundingBox())?.width;
+}
+
+/** A side-bar tree row by its exact label. */
+export function rowByLabel(label) {
+  const p = currentPage();
+  return sideBarRows().filter({ has: p.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(label)}\\s*$`) }) }).first();
+}
+
+export function escapeRegExp(s) {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** `{ label, description }` of the side bar's rows at `level` (volumes are level 3). */
+export async function rowTexts(level) {
+  const rows = sideBarRows().and(currentPage().locator(`[aria-level="${level}"]`));
+  const out = [];
+  for (let i = 0; i < (await rows.count()); i++) {
+    const row = rows.nth(i);
+    out.push({
+      label: (await row.locator('.label-name').first().innerText()).trim(),
+      description: ((await row.locator('.label-description').first().textContent().catch(() => '')) ?? '').trim(),
+    });
+  }
+  return out;
+}
+
+/** The open context menu's item labels (the menu may live in a shadow root; CSS locators pierce it). */
+export async function contextMenuLabels() {
+  const p = currentPage();
+  const items = p.locator('.context-view .monaco-menu .action-item:not(.disabled) .action-label:not(.separator)');
+  await items.first().waitFor({ state: 'visible', timeout: 10_000 });
+  return (await items.allInnerTexts()).map((s) => s.trim()).filter(Boolean);
+}
+
+/** Clicks an item of the open context menu by its label. */
+export async function clickContextMenuItem(label) {
+  const p = currentPage();
+  const menu = p.locator('.context-view .monaco-menu');
+  const item = menu.locator('.action-item .action-label', { hasText: new RegExp(`^\\s*${escapeRegExp(label)}\\s*$`) }).first();
+  // Point at the item first, as a hand does: a click that lands while the menu is still settling
+  // is ignored by the menu (it stays open), so try again if it did not close.
+  for (let attempt = 1; ; attempt++) {
+    await item.hover();
+    await p.waitForTimeout(150);
+    await item.click();
+    try {
+      await menu.waitFor({ state: 'hidden', timeout: 2_000 });
+      return;
+    } catch (err) {
+      if (attempt >= 3) throw new Error(`context menu item "${label}" did not run after ${attempt} clicks`);
+    }
+  }
+}
+
+/** Visible notification toasts' messages. */
+export async function toastMessages() {
+  return (await currentPage().locator('.notifications-toasts .notification-toast .notification-list-item-message').allInnerTexts()).map((s) => s.trim());
+}
+
+/** The body of the visible webview (detail panel): frame of `iframe#active-frame` inside `iframe.webview.ready`. */
+export function activeWebview() {
+  return currentPage().locator('iframe.webview.ready').filter({ visible: true }).first()
+    .contentFrame().locator('iframe#active-frame').contentFrame();
+}
+
+/** The editor tab with exactly this label. */
+export function editorTab(label) {
+  const p = currentPage();
+  return p.locator('.part.editor .tabs-container .tab')
+    .filter({ has: p.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(label)}\\s*$`) }) }).first();
 }

@@ -7,12 +7,15 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  expandRow, installVsix, openViewContainer, openWorkbench, screenshot, serverOutput, sideBarRows,
-  startCodeServer, stop, currentPage,
+  activeWebview, clickContextMenuItem, contextMenuLabels, editorTab, expandRow, installVsix, openViewContainer,
+  openWorkbench, resizeSideBar, rowByLabel, rowTexts, runCommand, screenshot, serverOutput, sideBarRows,
+  startCodeServer, stop, currentPage, toastMessages, waitUntil,
 } from './lib.mjs';
 
 const CONTAINER_TITLE = 'Volume Explorer';
 let workspace;
+/** The volume whose snapshot the tree test opened (e.g. etl-staging). */
+let treeVolume;
 
 before(async () => {
   const extensionsDir = process.env.UI_EXTENSIONS_DIR || (await installVsix());
@@ -39,6 +42,8 @@ test('demo data: organisation → project → volume → snapshot', { timeout: 1
     // 1. The activity-bar container contributed by the extension.
     await page.locator(`.activitybar [aria-label^="${CONTAINER_TITLE}"]`).first().waitFor({ timeout: 30_000 });
     await openViewContainer(CONTAINER_TITLE);
+    // Wide enough that volume descriptions ("250 GiB · in-use · → etl-runner") are not cut.
+    t.diagnostic(`side bar width: ${await resizeSideBar(470)}`);
 
     // 2. Welcome view (no connection yet) → "Try the demo data".
     const demo = page.locator('.part.sidebar .welcome-view-content .monaco-button', { hasText: 'Try the demo data' }).first();
@@ -81,6 +86,7 @@ test('demo data: organisation → project → volume → snapshot', { timeout: 1
         continue;
       }
       t.diagnostic(`volume: ${volumeName}`);
+      treeVolume = volumeName.trim();
       snapshot = child;
     }
     assert.ok(snapshot, `none of the first ${count} volumes of the first project shows a snapshot row`);
@@ -91,6 +97,8 @@ test('demo data: organisation → project → volume → snapshot', { timeout: 1
     assert.ok(snapshotName.trim().length > 0, 'snapshot row has a label');
     t.diagnostic(`snapshot: ${snapshotName}`);
     assert.equal(await snapshot.getAttribute('aria-selected'), 'true');
+    // The click opens the snapshot's detail panel; let it draw before the picture.
+    await activeWebview().locator('h1', { hasText: snapshotName.trim() }).waitFor({ timeout: 30_000 });
 
     const file = await screenshot('tree');
     console.log(`# screenshot ${file}`);
@@ -98,5 +106,432 @@ test('demo data: organisation → project → volume → snapshot', { timeout: 1
     await screenshot('tree-failure').catch(() => {});
     err.message += `\n(screenshot: docs/screenshots/tree-failure.png)\n--- code-server output ---\n${serverOutput(20)}`;
     throw err;
+  }
+});
+
+// ---- actions, jobs, panels and hostile names, in the same session, by mouse and keyboard ----
+
+/** Runs `fn`; on failure saves docs/screenshots/<name>-failure.png and adds code-server's output. */
+async function withFailureShot(name, fn) {
+  try {
+    return await fn();
+  } catch (err) {
+    await screenshot(`${name}-failure`).catch(() => {});
+    err.message += `\n(screenshot: docs/screenshots/${name}-failure.png)\n--- code-server output ---\n${serverOutput(20)}`;
+    throw err;
+  }
+}
+
+/** A settled volume row's description: `250 GiB · in-use · → etl-runner` (no transitional state). */
+const settled = (runtime) => new RegExp(`^\\d+ GiB · ${runtime}\\b`);
+const isPlainVolume = (label) => !/fail/i.test(label) && !label.endsWith('-system');
+const gibOf = (description) => Number(/^(\d+) GiB/.exec(description)?.[1]);
+
+let extendTarget; // { label, gib } of the volume extended in step 2
+const jobsStatusItem = () => currentPage().locator('.part.statusbar .statusbar-item[id$="volumeExplorer.jobs"]');
+
+async function rowDescription(label) {
+  return ((await rowByLabel(label).locator('.label-description').first().textContent()) ?? '').trim();
+}
+
+/** Clicks into an input, selects what it holds and types `text` over it, as a person would. */
+async function typeInto(input, text) {
+  await input.click();
+  await currentPage().keyboard.press('ControlOrMeta+A');
+  await currentPage().keyboard.type(text);
+  assert.equal(await input.inputValue(), text, `typed "${text}" into the input`);
+}
+
+/** Opens a row's context menu with a right click. */
+async function openContextMenu(label) {
+  const row = rowByLabel(label);
+  await row.click({ button: 'right' });
+  return contextMenuLabels();
+}
+
+test('context menu of an in-use volume: detach, extend, snapshot — no attach', { timeout: 60_000 }, async (t) => {
+  await withFailureShot('context-menu-in-use', async () => {
+    const page = currentPage();
+    const volumes = await rowTexts(3);
+    const target = volumes.find((v) => settled('in-use').test(v.description) && isPlainVolume(v.label));
+    assert.ok(target, `no settled in-use, non-bootable volume row among ${JSON.stringify(volumes)}`);
+    t.diagnostic(`volume: ${target.label} (${target.description})`);
+
+    const labels = await openContextMenu(target.label);
+    t.diagnostic(`menu: ${labels.join(' | ')}`);
+    for (const expected of ['Detach Volume…', 'Extend Volume…', 'Create Snapshot…']) {
+      assert.ok(labels.includes(expected), `context menu of in-use ${target.label} lacks "${expected}": ${labels.join(' | ')}`);
+    }
+    assert.ok(!labels.includes('Attach Volume to Instance…'), `context menu of in-use ${target.label} offers "Attach Volume to Instance…": ${labels.join(' | ')}`);
+    console.log(`# screenshot ${await screenshot('context-menu-in-use')}`);
+
+    await page.keyboard.press('Escape');
+    await page.locator('.context-view .monaco-menu').waitFor({ state: 'hidden', timeout: 5_000 });
+  });
+});
+
+test('extend an available volume: the job runs in the status bar and the row, then reports', { timeout: 120_000 }, async (t) => {
+  await withFailureShot('job-running', async () => {
+    const page = currentPage();
+    const volumes = await rowTexts(3);
+    const target = volumes.find((v) => settled('available').test(v.description) && isPlainVolume(v.label));
+    assert.ok(target, `no settled available, non-bootable volume row among ${JSON.stringify(volumes)}`);
+    const gib = gibOf(target.description);
+    extendTarget = { label: target.label, gib };
+    const newGib = gib + 10;
+    t.diagnostic(`volume: ${target.label} (${target.description}) → ${newGib} GiB`);
+
+    await openContextMenu(target.label);
+    await clickContextMenuItem('Extend Volume…');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    assert.equal(await input.inputValue(), String(gib + 1), `the Extend input of a ${gib} GiB volume is prefilled with the minimum ${gib + 1}`);
+    await typeInto(input, String(newGib));
+    await page.keyboard.press('Enter');
+
+    // While the job runs: the status-bar item and a spinning icon on the row.
+    const item = jobsStatusItem();
+    await item.waitFor({ state: 'visible', timeout: 15_000 }).catch(async (err) => {
+      const ids = await page.locator('.part.statusbar .statusbar-item').evaluateAll((els) => els.map((e) => `${e.id}=${e.textContent}`));
+      throw new Error(`${err.message}\nstatus bar items: ${ids.join(' | ')}`);
+    });
+    const itemText = (await item.innerText()).trim();
+    assert.match(itemText, /^Extending /, `status-bar jobs item text: "${itemText}"`);
+    assert.ok(itemText.includes(`${target.label} to ${newGib} GiB`), `status-bar item names the volume and the new size: "${itemText}"`);
+    const row = rowByLabel(target.label);
+    const spinner = row.locator('.custom-view-tree-node-item-icon.codicon-modifier-spin');
+    await spinner.waitFor({ state: 'visible', timeout: 10_000 });
+    assert.ok(await spinner.evaluate((el) => el.classList.contains('codicon-sync')), 'the row icon is the spinning sync codicon');
+    t.diagnostic(`running: status bar "${itemText}", row "${await rowDescription(target.label)}"`);
+    console.log(`# screenshot ${await screenshot('job-running')}`);
+
+    // The end: a notification, the status-bar item gone, the row at the new size.
+    const done = await waitUntil(async () => (await toastMessages()).find((m) => m.includes('is now')),
+      { timeout: 60_000, message: `a notification "${target.label} is now ${newGib} GiB."` });
+    assert.equal(done, `${target.label} is now ${newGib} GiB.`, 'success notification');
+    await item.waitFor({ state: 'hidden', timeout: 10_000 });
+    await waitUntil(async () => (await rowDescription(target.label)).startsWith(`${newGib} GiB · available`),
+      { timeout: 10_000, message: `row ${target.label} shows ${newGib} GiB · available` });
+    await spinner.waitFor({ state: 'detached', timeout: 5_000 });
+    extendTarget.gib = newGib;
+  });
+});
+
+test('extend with bad input: "abc" is refused as you type, nothing is sent', { timeout: 60_000 }, async () => {
+  await withFailureShot('extend-invalid', async () => {
+    assert.ok(extendTarget, 'the extend test picked a volume');
+    const page = currentPage();
+    const before = await rowDescription(extendTarget.label);
+    const toastsBefore = (await toastMessages()).length;
+
+    await openContextMenu(extendTarget.label);
+    await clickContextMenuItem('Extend Volume…');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    assert.equal(await input.inputValue(), String(extendTarget.gib + 1), 'prefilled with the new minimum');
+    await typeInto(input, 'abc');
+    // The prompt itself mentions "whole number" too: wait for the error state, then read the message.
+    await page.locator('.quick-input-widget .monaco-inputbox.error').waitFor({ state: 'visible', timeout: 10_000 });
+    const message = (await page.locator('.quick-input-widget .quick-input-message').innerText()).trim();
+    assert.match(message, /whole number/, 'the validation message');
+    assert.ok(!message.startsWith('Current size'), `the validation message replaces the prompt: "${message}"`);
+    console.log(`# screenshot ${await screenshot('extend-invalid')}`);
+    // Enter on an invalid value must not accept it.
+    await page.keyboard.press('Enter');
+    assert.ok(await input.isVisible(), 'Enter on "abc" keeps the input box open');
+    await page.keyboard.press('Escape');
+    await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 5_000 });
+
+    await page.waitForTimeout(3_000); // long enough for a job to show up if one had been started
+    assert.equal(await rowDescription(extendTarget.label), before, 'row description unchanged');
+    assert.equal(await jobsStatusItem().count(), 0, 'no job in the status bar');
+    assert.ok(!(await rowByLabel(extendTarget.label).locator('.codicon-modifier-spin').count()), 'no spinner on the row');
+    const toasts = await toastMessages();
+    assert.ok(toasts.length <= toastsBefore && !toasts.some((m) => /extend/i.test(m)), `no new notification: ${toasts.join(' | ')}`);
+  });
+});
+
+/** Waits until the visible detail panel's h1 reads exactly `name`; returns the panel's frame. */
+async function panelShowing(name, timeout = 30_000) {
+  const wv = activeWebview();
+  await waitUntil(async () => (await wv.locator('h1').first().textContent({ timeout: 1_000 })) === name,
+    { timeout, message: `a detail panel whose h1 is "${name}"` });
+  return wv;
+}
+
+/** Picks a color theme the way a person does: F1 → Preferences: Color Theme → type → Enter. */
+async function chooseColorTheme(theme, workbenchClass) {
+  const page = currentPage();
+  // F1, type the command, click exactly "Preferences: Color Theme" (not "Browse Color Themes…").
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  await page.keyboard.type('>Preferences: Color Theme');
+  await page.locator('.quick-input-list .monaco-list-row').filter({ visible: true })
+    .filter({ has: page.locator('.label-name', { hasText: /^\s*Preferences: Color Theme\s*$/ }) }).first().click();
+  await waitUntil(async () => (await input.getAttribute('placeholder'))?.toLowerCase().includes('theme'),
+    { timeout: 10_000, message: 'the color theme picker' });
+  await page.keyboard.type(theme);
+  await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: theme }).first().waitFor({ timeout: 10_000 });
+  await page.keyboard.press('Enter');
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 });
+  await page.locator(`.monaco-workbench.${workbenchClass}`).waitFor({ timeout: 15_000 });
+}
+
+let panelVolume; // the volume whose panel step 4 opened
+
+test('detail panels: volume → snapshot, styled from the package, dark and light', { timeout: 180_000 }, async (t) => {
+  await withFailureShot('panels', async () => {
+    assert.ok(treeVolume, 'the tree test found a volume with snapshots');
+    const page = currentPage();
+    panelVolume = treeVolume;
+    await runCommand('Notifications: Clear All Notifications');
+    await runCommand('View: Close All Editors');
+    await page.locator('.part.editor .tabs-container .tab').first().waitFor({ state: 'detached', timeout: 10_000 });
+
+    // A click on the volume row opens its panel.
+    await rowByLabel(panelVolume).click();
+    let wv = await panelShowing(panelVolume);
+    await wv.locator('section[data-section="timestamps"]').waitFor();
+    const badges = await wv.locator('.subtitle .badge').allTextContents();
+    assert.ok(badges.some((b) => /^State: \S/.test(b)), `a state badge in the header: ${JSON.stringify(badges)}`);
+    const snapshots = wv.locator('section[data-section="snapshots"]');
+    assert.match(await snapshots.locator('h2').innerText(), /^Snapshots \([1-9]\d*\)$/, 'the Snapshots section heading counts them');
+    const links = snapshots.locator('button.link');
+    assert.ok((await links.count()) >= 1, 'the Snapshots section has at least one link');
+    assert.ok(await editorTab(panelVolume).isVisible(), `an editor tab titled "${panelVolume}"`);
+
+    // panel.css from the package applied (VS Code's own webview defaults pad the body 0 20px and
+    // keep the h1's margin), and the codicon font from the package loaded.
+    const style = await wv.locator('body').evaluate(async (body) => {
+      await document.fonts.ready;
+      const cs = (sel) => getComputedStyle(document.querySelector(sel));
+      const icon = document.querySelector('.codicon');
+      return {
+        sheets: [...document.styleSheets].map((s) => s.href ?? 'inline'),
+        bodyPadding: cs('body').padding,
+        h1Margin: cs('h1').margin,
+        badgeRadius: cs('.badge').borderRadius,
+        iconFont: icon ? getComputedStyle(icon).fontFamily : undefined,
+        iconGlyph: icon ? getComputedStyle(icon, '::before').content : undefined,
+        codiconFaces: [...document.fonts].filter((f) => f.family.replace(/["']/g, '') === 'codicon').map((f) => f.status),
+        bodyClass: body.className,
+      };
+    });
+    t.diagnostic(`panel style: ${JSON.stringify(style)}`);
+    assert.ok(style.sheets.some((h) => /panel\.css/.test(h)), `panel.css is linked: ${style.sheets.join(', ')}`);
+    assert.equal(style.bodyPadding, '16px 24px 32px', 'body padding from panel.css');
+    assert.equal(style.h1Margin, '0px', 'h1 margin from panel.css');
+    assert.equal(style.badgeRadius, '10px', 'badge radius from panel.css');
+    assert.match(style.iconFont ?? '', /codicon/, 'codicon elements use the codicon font');
+    assert.notEqual(style.iconGlyph ?? 'none', 'none', 'codicon ::before has a glyph');
+    assert.ok(style.codiconFaces.includes('loaded'), `the codicon font face loaded: ${JSON.stringify(style.codiconFaces)}`);
+    assert.match(style.bodyClass, /vscode-dark/, 'dark theme in the webview');
+    console.log(`# screenshot ${await screenshot('panel-volume-dark')}`);
+
+    // A snapshot link opens the snapshot's panel in a tab of its own.
+    const snapshotName = (await links.first().innerText()).trim();
+    t.diagnostic(`snapshot link: ${snapshotName}`);
+    await links.first().click();
+    wv = await panelShowing(snapshotName);
+    await editorTab(snapshotName).waitFor();
+    assert.ok(await editorTab(panelVolume).isVisible(), 'the volume tab stays open next to it');
+    assert.equal(await editorTab(snapshotName).getAttribute('aria-selected'), 'true', 'the snapshot tab is active');
+    const fields = await wv.locator('section[data-section="overview"] dt').allInnerTexts();
+    assert.ok(fields.includes('Keep until'), `a "Keep until" field: ${fields.join(', ')}`);
+    assert.match(await wv.locator('section[data-section="restorations"] h2').innerText(), /^Restorations \(\d+\)$/, 'a Restorations section');
+    const source = wv.locator('section[data-section="overview"] button.link', { hasText: panelVolume });
+    assert.equal(await source.count(), 1, `the snapshot panel links back to ${panelVolume}`);
+    console.log(`# screenshot ${await screenshot('panel-snapshot-dark')}`);
+
+    // Light theme, as a person switches it.
+    await chooseColorTheme('Light Modern', 'vs');
+    wv = await panelShowing(snapshotName);
+    await wv.locator('body.vscode-light').waitFor({ timeout: 10_000 });
+    await page.waitForTimeout(300); // theme colours reach the webview with the class
+    console.log(`# screenshot ${await screenshot('panel-snapshot-light')}`);
+
+    await editorTab(panelVolume).click();
+    wv = await panelShowing(panelVolume);
+    await wv.locator('body.vscode-light').waitFor({ timeout: 10_000 });
+    await wv.locator('section[data-section="timestamps"]').waitFor();
+    await page.waitForTimeout(300);
+    console.log(`# screenshot ${await screenshot('panel-volume-light')}`);
+  }).finally(async () => {
+    // Other screenshots stay dark, whatever happened above.
+    if (!(await currentPage().locator('.monaco-workbench.vs-dark').count())) {
+      if (await currentPage().locator('.quick-input-widget').isVisible()) await currentPage().keyboard.press('Escape');
+      await chooseColorTheme('Dark Modern', 'vs-dark').catch(() => {});
+    }
+  });
+  assert.ok(await currentPage().locator('.monaco-workbench.vs-dark').count(), 'back to Dark Modern');
+});
+
+test('a panel action button runs the job to its end (Pull)', { timeout: 120_000 }, async () => {
+  await withFailureShot('panel-pull', async () => {
+    assert.ok(panelVolume, 'the panel test opened a volume panel');
+    const page = currentPage();
+    await editorTab(panelVolume).click();
+    const wv = await panelShowing(panelVolume);
+    await wv.locator('body.vscode-dark').waitFor({ timeout: 10_000 });
+    const pull = wv.locator('.actions button', { hasText: /^\s*Pull\s*$/ });
+    await pull.waitFor({ timeout: 10_000 });
+    await pull.click();
+    const expected = `${panelVolume} is in sync with the backend.`;
+    await waitUntil(async () => (await toastMessages()).includes(expected), { timeout: 60_000, message: `a notification "${expected}"` });
+    await jobsStatusItem().waitFor({ state: 'hidden', timeout: 10_000 });
+    // The panel's own status line ends the job too.
+    await waitUntil(async () => /in sync with the backend/.test(await wv.locator('#status').innerText()),
+      { timeout: 15_000, message: 'the panel status line reports the pull' });
+    console.log(`# screenshot ${await screenshot('panel-pull-done')}`);
+  });
+});
+
+const HOSTILE = '<img src=x onerror=alert(1)>[x](command:workbench.action.quit)';
+
+test('a hostile name shows literally in row, tooltip, tab and panel; nothing runs', { timeout: 120_000 }, async (t) => {
+  const page = currentPage();
+  const dialogs = [];
+  const onDialog = (d) => {
+    dialogs.push(`${d.type()}: ${d.message()}`);
+    d.dismiss().catch(() => {});
+  };
+  page.on('dialog', onDialog);
+  try {
+    await withFailureShot('hostile-name', async () => {
+      await runCommand('Notifications: Clear All Notifications');
+      const volumes = await rowTexts(3);
+      const target = volumes.find((v) => settled('available').test(v.description) && isPlainVolume(v.label)
+        && v.label !== extendTarget?.label && v.label !== panelVolume);
+      assert.ok(target, `no other settled available volume among ${JSON.stringify(volumes)}`);
+      t.diagnostic(`renaming ${target.label} (${target.description})`);
+
+      // Its panel's "Edit…" button → Name → type the hostile name → Enter. (The row's context menu
+      // is the other way, but there the "Edit …" quick pick closes at once: see the TODO test below.)
+      await rowByLabel(target.label).click();
+      const before = await panelShowing(target.label);
+      await before.locator('.actions button', { hasText: /^\s*Edit…\s*$/ }).click();
+      const nameItem = page.locator('.quick-input-list .monaco-list-row').filter({ visible: true })
+        .filter({ has: page.locator('.label-name', { hasText: /^Name$/ }) }).first();
+      await nameItem.click();
+      const input = page.locator('.quick-input-widget input');
+      await waitUntil(async () => (await input.inputValue()) === target.label, { timeout: 10_000, message: 'the rename box, prefilled with the name' });
+      await typeInto(input, HOSTILE);
+      await page.keyboard.press('Enter');
+      await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 });
+
+      // The row: the label literally, then back to a settled state (Update Scheduled → OK).
+      const row = rowByLabel(HOSTILE);
+      await row.waitFor({ timeout: 15_000 });
+      await waitUntil(async () => settled('available').test(await rowDescription(HOSTILE)),
+        { timeout: 30_000, message: 'the renamed row settles (Update Scheduled → OK)' });
+      assert.equal((await row.locator('.label-name').innerText()).trim(), HOSTILE, 'row label is literal');
+      assert.equal(await row.locator('img').count(), 0, 'no <img> in the row');
+
+      // Its panel: h1 textContent literal, no img, no onerror attribute, tab title literal.
+      await row.click();
+      const wv = await panelShowing(HOSTILE);
+      await wv.locator('section[data-section="timestamps"]').waitFor();
+      assert.equal(await wv.locator('h1').first().textContent(), HOSTILE, 'panel h1 textContent is the name, literally');
+      assert.equal(await wv.locator('img').count(), 0, 'no <img> element in the panel document');
+      assert.equal(await wv.locator('[onerror]').count(), 0, 'no element with an onerror attribute in the panel document');
+      assert.equal(await wv.locator('a[href^="command:"]').count(), 0, 'no command: link in the panel document');
+      await editorTab(HOSTILE).waitFor({ timeout: 10_000 });
+
+      // The row's tooltip: the name as text, no <img>, no command link.
+      // Hovers only show while the workbench (not the webview) has focus: click the side bar's
+      // empty space first, then move the pointer onto the row's label.
+      const sidebar = await page.locator('.part.sidebar').boundingBox();
+      await page.mouse.click(sidebar.x + sidebar.width / 2, sidebar.y + sidebar.height - 40);
+      const label = await row.locator('.label-name').boundingBox();
+      await page.mouse.move(label.x + 5, label.y + label.height / 2, { steps: 5 });
+      await page.mouse.move(label.x + 40, label.y + label.height / 2, { steps: 5 });
+      const hover = page.locator('.workbench-hover, .monaco-hover').filter({ visible: true }).first();
+      await waitUntil(async () => (await hover.textContent({ timeout: 1_000 }))?.includes(HOSTILE),
+        { timeout: 15_000, message: 'a tooltip showing the hostile name literally' });
+      assert.equal(await hover.locator('img').count(), 0, 'no <img> in the tooltip');
+      assert.equal(await hover.locator('a[href^="command:"], a[data-href^="command:"]').count(), 0, 'no command: link in the tooltip');
+      console.log(`# screenshot ${await screenshot('hostile-name')}`);
+
+      // The workbench is alive: the quit command did not run, and it still answers.
+      await page.waitForTimeout(1_000);
+      assert.ok(!page.isClosed(), 'page still open');
+      assert.ok(await page.locator('.monaco-workbench .part.statusbar').isVisible(), 'workbench still rendered');
+      await page.mouse.move(700, 600);
+      await runCommand('View: Close All Editors');
+      await editorTab(HOSTILE).waitFor({ state: 'detached', timeout: 10_000 });
+      assert.deepEqual(dialogs, [], 'no browser dialog (alert) opened');
+    });
+  } finally {
+    page.off('dialog', onDialog);
+  }
+});
+
+// Notifications render `[text](command:…)` as a link; the extension breaks the syntax with a
+// zero-width space (src/util/escape.ts uiText), which looks the same to a person.
+test('notifications show a hostile name literally (no link that runs a command)', { timeout: 90_000 }, async () => {
+  const page = currentPage();
+  const row = rowByLabel(HOSTILE);
+  assert.ok(await row.count(), 'the hostile-name test renamed a volume');
+  await runCommand('Notifications: Clear All Notifications');
+  await row.click();
+  const wv = await panelShowing(HOSTILE);
+  await wv.locator('.actions button', { hasText: /^\s*Pull\s*$/ }).click();
+  const toast = page.locator('.notifications-toasts .notification-toast .notification-list-item-message', { hasText: 'is in sync' }).first();
+  await toast.waitFor({ timeout: 60_000 });
+  const { text, links } = await toast.evaluate((el) => ({
+    text: el.textContent,
+    links: [...el.querySelectorAll('a')].map((a) => `${a.outerHTML.slice(0, 200)}`),
+  }));
+  await page.waitForTimeout(800); // the toast fades in
+  console.log(`# screenshot ${await screenshot('hostile-name-notification')}`);
+  try {
+    assert.deepEqual(links, [], `links in the notification "${text}"`);
+    assert.equal(text.replace(/\u200b/g, ''), `${HOSTILE} is in sync with the backend.`, 'the notification shows the name literally');
+  } finally {
+    await runCommand('Notifications: Clear All Notifications');
+    await runCommand('View: Close All Editors');
+  }
+});
+
+// ---- known product bug, kept as executable TODOs (reported; they pass once src/ is fixed) ----
+// recheckVolume() (src/commands/target.ts) calls ctx.tree.updateVolume() right before the prompt;
+// VS Code's TreeView.doRefresh() ends with `if (this.focused) this.focus()`, so the tree takes
+// keyboard focus back from the quick input that was just opened from it.
+
+const BUG = 'product bug: a prompt opened from a tree row loses focus to the tree (recheckVolume → tree.updateVolume)';
+
+test('context menu → Edit Volume…: the quick pick stays open', { timeout: 60_000, todo: BUG }, async () => {
+  const page = currentPage();
+  const volumes = await rowTexts(3);
+  const target = volumes.find((v) => settled('available').test(v.description) && isPlainVolume(v.label));
+  assert.ok(target, 'a settled available volume');
+  try {
+    await openContextMenu(target.label);
+    await clickContextMenuItem('Edit Volume…');
+    await page.locator('.quick-input-widget .quick-input-title', { hasText: `Edit ${target.label}` }).waitFor({ state: 'attached', timeout: 10_000 });
+    await page.waitForTimeout(1_000);
+    assert.ok(await page.locator('.quick-input-widget').isVisible(), `the "Edit ${target.label}" quick pick closed by itself`);
+  } finally {
+    if (await page.locator('.quick-input-widget').isVisible()) await page.keyboard.press('Escape');
+  }
+});
+
+test('context menu → Extend Volume…: the input box has keyboard focus', { timeout: 60_000, todo: BUG }, async () => {
+  const page = currentPage();
+  const volumes = await rowTexts(3);
+  const target = volumes.find((v) => settled('available').test(v.description) && isPlainVolume(v.label));
+  assert.ok(target, 'a settled available volume');
+  try {
+    await openContextMenu(target.label);
+    await clickContextMenuItem('Extend Volume…');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    await page.waitForTimeout(1_000);
+    const focused = await page.evaluate(() => document.activeElement?.className ?? '');
+    assert.ok(await input.evaluate((el) => el === document.activeElement),
+      `typing would go elsewhere (focused: ${focused}); Enter would then open the focused row's details instead of extending`);
+  } finally {
+    if (await page.locator('.quick-input-widget').isVisible()) await page.keyboard.press('Escape');
   }
 });
