@@ -64,14 +64,19 @@ export async function pickVolume(ctx: CommandContext, arg: TargetArg, action: Vo
 }
 
 /**
- * Re-reads a volume (updating its row) and refuses, before anything is sent, when its current
- * state no longer allows `action` or the same action is already running on it.
+ * Re-reads a volume and refuses, before anything is sent, when its current state no longer
+ * allows `action` or the same action is already running on it.
  */
 export async function recheckVolume(ctx: CommandContext, id: string, action: VolumeAction): Promise<Volume> {
   const volume = await requireBackend(ctx).getVolume(id);
-  ctx.tree.updateVolume(volume);
   const blocker = volumeActionBlocker(action, volume, viewerOf(ctx));
-  if (blocker) throw new Refusal(blocker);
+  // The row shows the fresh state only when it explains a refusal: refreshing a tree row makes
+  // VS Code hand keyboard focus back to the tree, away from the prompt that opens next. An
+  // accepted action updates the row through its job anyway.
+  if (blocker) {
+    ctx.tree.updateVolume(volume);
+    throw new Refusal(blocker);
+  }
   refuseIfRunning(ctx, `volume/${volume.id}`, action, volume.name);
   return volume;
 }
@@ -104,9 +109,11 @@ export async function pickSnapshot(ctx: CommandContext, arg: TargetArg, action: 
 /** Like {@link recheckVolume}, for snapshots. */
 export async function recheckSnapshot(ctx: CommandContext, id: string, action: SnapshotAction): Promise<Snapshot> {
   const snapshot = await requireBackend(ctx).getSnapshot(id);
-  ctx.tree.updateSnapshot(snapshot);
   const blocker = snapshotActionBlocker(action, snapshot, viewerOf(ctx));
-  if (blocker) throw new Refusal(blocker);
+  if (blocker) {
+    ctx.tree.updateSnapshot(snapshot); // see recheckVolume: only when it explains a refusal
+    throw new Refusal(blocker);
+  }
   refuseIfRunning(ctx, `snapshot/${snapshot.id}`, action, snapshot.name);
   return snapshot;
 }

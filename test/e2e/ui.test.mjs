@@ -406,8 +406,8 @@ test('a hostile name shows literally in row, tooltip, tab and panel; nothing run
       assert.ok(target, `no other settled available volume among ${JSON.stringify(volumes)}`);
       t.diagnostic(`renaming ${target.label} (${target.description})`);
 
-      // Its panel's "Edit…" button → Name → type the hostile name → Enter. (The row's context menu
-      // is the other way, but there the "Edit …" quick pick closes at once: see the TODO test below.)
+      // Its panel's "Edit…" button → Name → type the hostile name → Enter (the panel's buttons run
+      // the same commands as the row's context menu).
       await rowByLabel(target.label).click();
       const before = await panelShowing(target.label);
       await before.locator('.actions button', { hasText: /^\s*Edit…\s*$/ }).click();
@@ -494,14 +494,12 @@ test('notifications show a hostile name literally (no link that runs a command)'
   }
 });
 
-// ---- known product bug, kept as executable TODOs (reported; they pass once src/ is fixed) ----
-// recheckVolume() (src/commands/target.ts) calls ctx.tree.updateVolume() right before the prompt;
-// VS Code's TreeView.doRefresh() ends with `if (this.focused) this.focus()`, so the tree takes
-// keyboard focus back from the quick input that was just opened from it.
+// ---- prompts opened from a tree row keep keyboard focus ----
+// Regression: re-reading the volume used to refresh its row right before the prompt, and VS Code's
+// TreeView.doRefresh() ends with `if (this.focused) this.focus()`, taking focus back from the
+// quick input that had just opened (the Edit pick closed itself; typed keys went to the tree).
 
-const BUG = 'product bug: a prompt opened from a tree row loses focus to the tree (recheckVolume → tree.updateVolume)';
-
-test('context menu → Edit Volume…: the quick pick stays open', { timeout: 60_000, todo: BUG }, async () => {
+test('context menu → Edit Volume…: the quick pick stays open', { timeout: 60_000 }, async () => {
   const page = currentPage();
   const volumes = await rowTexts(3);
   const target = volumes.find((v) => settled('available').test(v.description) && isPlainVolume(v.label));
@@ -517,7 +515,7 @@ test('context menu → Edit Volume…: the quick pick stays open', { timeout: 60
   }
 });
 
-test('context menu → Extend Volume…: the input box has keyboard focus', { timeout: 60_000, todo: BUG }, async () => {
+test('context menu → Extend Volume…: the input box has keyboard focus', { timeout: 60_000 }, async () => {
   const page = currentPage();
   const volumes = await rowTexts(3);
   const target = volumes.find((v) => settled('available').test(v.description) && isPlainVolume(v.label));
