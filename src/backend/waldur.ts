@@ -1,4 +1,3 @@
-import { ApiError } from '../api/errors';
 import { createWaldurClient, normalizeBaseUrl, unwrap, type ClientConfig, type WaldurClient } from '../api/client';
 import { listAll, resultCount, type ListAllOptions, type Page } from '../api/paging';
 import type { components } from '../api/waldur.gen';
@@ -199,7 +198,7 @@ export class WaldurBackend implements Backend {
 
   async deleteVolume(volume: Volume): Promise<Order> {
     if (!volume.marketplaceResourceId) {
-      throw new ApiError({ kind: 'http', message: `${volume.name} has no marketplace resource, so it cannot be deleted from here.` });
+      throw new Error(`${volume.name} has no marketplace resource, so it cannot be deleted from here.`);
     }
     const { data } = await unwrap(this.client.POST('/api/marketplace-resources/{uuid}/terminate/', {
       params: { path: { uuid: volume.marketplaceResourceId } }, body: {},
