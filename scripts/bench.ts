@@ -94,6 +94,11 @@ async function main(): Promise<void> {
     ];
     for (const r of rows) console.log(`${String(r[0]).padEnd(42)} ${String(r[1]).padStart(7)} ${String(r[2]).padStart(8)} ${String(r[3]).padStart(6)} ${String(r[4]).padStart(8)}  ${r[5]}`);
     if (ours.count !== seq300.count) console.log(`WARNING: counts differ (${ours.count} vs ${seq300.count})`);
+    // What bounds the concurrent pager here: the sandbox is one Node process, so concurrent pages
+    // queue on its CPU. A real Waldur serves them from several workers.
+    const serverMsPerPage = Math.max(0, (seq300.ms - seq300.requests * latency) / seq300.requests);
+    console.log(`server work per 300-row page ≈ ${serverMsPerPage.toFixed(0)} ms (single-process sandbox: concurrent pages queue on it); `
+      + `latency alone would allow ≈ ${(ours.waves * latency).toFixed(0)} ms for ${ours.waves} waves`);
   } finally {
     child.kill('SIGTERM');
   }

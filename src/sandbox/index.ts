@@ -91,6 +91,12 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   store.baseUrl = `http://${urlHost}:${port}`;
   seedStore(store, factory, { staffToken: token, userToken }, Math.max(0, Math.floor(opts.volumes ?? 0)));
+  // Keep records in creation order, as a database returns them; new ones are appended with a
+  // later `created`. Lists are sorted by -created on every request, and ordered input makes that
+  // sort linear (TimSort): with 5,000 volumes the sort was most of a page's server time.
+  for (const list of [store.volumes, store.snapshots, store.instances]) {
+    list.sort((a, b) => (a.created < b.created ? -1 : a.created > b.created ? 1 : 0));
+  }
   const handler = new SandboxServer(store, factory, { latencyMs: Math.max(0, opts.latencyMs ?? 0), transitionMs: Math.max(0, opts.transitionMs ?? 1500) });
   app = handler;
 
