@@ -37,17 +37,17 @@ export class VolumeTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
       this.cache.clear();
       this.byId.clear();
     } else {
-      for (const key of [...this.cache.keys()]) {
-        if (key === node.id || this.isBelow(key, node)) this.cache.delete(key);
+      // Everything below `node` is forgotten: its cached children and the nodes themselves, so a
+      // row that is gone after the reload is not found (and polled) any more.
+      for (const [id, known] of [...this.byId]) {
+        if (ancestorIds(known).includes(node.id)) {
+          this.byId.delete(id);
+          this.cache.delete(id);
+        }
       }
+      this.cache.delete(node.id);
     }
     this.changed.fire(node);
-  }
-
-  /** Cache keys are parent ids: is that parent somewhere below `node`? */
-  private isBelow(key: string, node: TreeNode): boolean {
-    const parent = this.byId.get(key);
-    return parent ? ancestorIds(parent).includes(node.id) : false;
   }
   /** Every node loaded so far, by id (for refresh, reveal and job updates). */
   private readonly byId = new Map<string, TreeNode>();
@@ -88,7 +88,10 @@ export class VolumeTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     if (!children) {
       children = this.load(backend, node as ParentNode | undefined);
       this.cache.set(key, children);
-      void children.then((c) => {
+      const load = children;
+      void load.then((c) => {
+        // A load that finished after a refresh (or a disconnect) is stale: keep nothing of it.
+        if (this.cache.get(key) !== load) return;
         c.forEach((child) => this.byId.set(child.id, child));
         this.loadedChildren.fire(c);
       });

@@ -134,6 +134,25 @@ test('a deleted snapshot ends the job as success and refreshes its parent volume
   assert.equal(t.ended[0]?.resource, undefined);
 });
 
+test('after a delete nothing is polled any more: the gone row leaves the tree index', async () => {
+  const t = await setup();
+  t.backend.script('snapshot/snap1', [aSnapshot({ state: 'DELETING' })]);
+  t.jobs.followDeletion('snapshot', aSnapshot({ sourceVolumeId: 'vol1' }), { title: 'Deleting', failureTitle: 'Delete failed', success: () => 'deleted.' });
+  await t.clock.advance(2500);
+  t.backend.script('snapshot/snap1', []);
+  t.backend.snapshots = [];
+  await t.clock.advance(3750);
+  // VS Code reloads the refreshed parent's children.
+  await t.tree.getChildren(t.tree.find('volume/vol1')!);
+  const reads = t.backend.reads;
+  t.refreshed.length = 0;
+  await t.clock.advance(60_000);
+  assert.equal(t.tree.find('snapshot/snap1'), undefined, 'the deleted row is forgotten');
+  assert.equal(t.backend.reads - reads, 0, 'no reads of a resource that is gone');
+  assert.deepEqual(t.refreshed, [], 'no parent reloads');
+  assert.deepEqual(t.jobs.tracker.watchedKeys(), []);
+});
+
 test('a job past the configured limit stops and says where the resource is', async () => {
   const t = await setup();
   recorder.config.set('jobs.timeoutMinutes', 1);
