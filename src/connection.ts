@@ -51,7 +51,7 @@ export class ConnectionManager implements vscode.Disposable {
     });
   }
 
-  /** Restores the saved connection at start-up (no request is made until the tree asks). */
+  /** Restores the saved connection at start-up; who we are is read in the background. */
   async restore(): Promise<void> {
     const url = this.context.globalState.get<string>(URL_KEY);
     const token = url ? await this.context.secrets.get(tokenKey(url)) : undefined;
@@ -73,13 +73,24 @@ export class ConnectionManager implements vscode.Disposable {
   /** Saves a verified connection (token to SecretStorage). */
   async save(url: string, token: string, backend: Backend, identity: Identity): Promise<void> {
     await this.dropDemo();
+    // One saved connection: the token of a server we switch away from is not kept.
+    const previous = this.context.globalState.get<string>(URL_KEY);
+    if (previous && previous !== url) await this.context.secrets.delete(tokenKey(previous));
     await this.context.secrets.store(tokenKey(url), token);
     await this.context.globalState.update(URL_KEY, url);
     await this.set({ backend, url, identity });
   }
 
-  /** Starts the embedded demo server and connects to it (nothing is saved). */
-  async startDemo(): Promise<Connection> {
+  /** Starts the embedded demo server and connects to it (nothing is saved). A second click while it starts reuses the first. */
+  startDemo(): Promise<Connection> {
+    this.demoStarting ??= this.doStartDemo().finally(() => {
+      this.demoStarting = undefined;
+    });
+    return this.demoStarting;
+  }
+  private demoStarting: Promise<Connection> | undefined;
+
+  private async doStartDemo(): Promise<Connection> {
     await this.dropDemo();
     const modulePath = path.join(this.context.extensionPath, 'dist', 'sandbox.js');
     // A runtime require keeps the server out of the extension bundle until it is asked for.
@@ -87,10 +98,15 @@ export class ConnectionManager implements vscode.Disposable {
     const seconds = vscode.workspace.getConfiguration('volumeExplorer').get<number>('demo.transitionSeconds', 2);
     const server = await sandbox.startSandbox({ port: 0, transitionMs: Math.max(0, seconds) * 1000 });
     this.log.info(`[demo] sandbox started at ${server.url}`);
-    const backend = this.createBackend(server.url, server.token);
-    const identity = await backend.whoAmI();
-    await this.set({ backend, url: server.url, identity, demo: server });
-    return this.current!;
+    try {
+      const backend = this.createBackend(server.url, server.token);
+      const identity = await backend.whoAmI();
+      await this.set({ backend, url: server.url, identity, demo: server });
+      return this.current!;
+    } catch (err) {
+      await server.close();
+      throw err;
+    }
   }
 
   /** Forgets the token and URL (and stops the demo server). */

@@ -46,7 +46,9 @@ export function createWaldurClient(config: ClientConfig): WaldurClient {
         return response;
       } catch (cause) {
         if (timeout.aborted) {
-          throw new ApiError({ kind: 'timeout', message: `The server did not answer within ${Math.round(timeoutMs / 1000)} s`, cause, ...where });
+          // A POST that timed out may still have been applied: say so rather than invite a retry.
+          const maybeApplied = request.method === 'GET' || request.method === 'HEAD' ? '' : '; it may still have been applied, so refresh before trying again';
+          throw new ApiError({ kind: 'timeout', message: `The server did not answer within ${Math.round(timeoutMs / 1000)} s${maybeApplied}`, cause, ...where });
         }
         if (request.signal.aborted) throw new ApiError({ kind: 'cancelled', message: 'Cancelled', cause, ...where });
         const reason = cause instanceof Error ? ((cause.cause as Error | undefined)?.message ?? cause.message) : String(cause);

@@ -59,17 +59,26 @@ export async function listAll<T>(fetchPage: PageFetcher<T>, options: ListAllOpti
     }
     return all;
   }
-  const pageCount = Math.ceil(first.total / pageSize);
+  // A server whose page-size cap is below ours answers page 1 short: page by what it gave.
+  const served = first.items.length > 0 && first.items.length < pageSize && first.items.length < first.total ? first.items.length : pageSize;
+  const pageCount = Math.ceil(first.total / served);
   if (pageCount <= 1) return first.items;
 
   const pages: T[][] = new Array(pageCount);
   pages[0] = first.items;
   let nextPage = 2;
+  let failed = false;
   const worker = async (): Promise<void> => {
-    while (nextPage <= pageCount) {
+    // After one page fails, the others take no new pages: the listing has failed anyway.
+    while (!failed && nextPage <= pageCount) {
       const page = nextPage++;
       signal?.throwIfAborted();
-      pages[page - 1] = (await fetchPage(page, pageSize, signal)).items;
+      try {
+        pages[page - 1] = (await fetchPage(page, served, signal)).items;
+      } catch (err) {
+        failed = true;
+        throw err;
+      }
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, pageCount - 1) }, worker));

@@ -1,4 +1,4 @@
-import type { Accepted, Identity, Instance, Order, Organization, Project, Snapshot, Volume, VolumeType } from '../model/types';
+import type { Identity, Instance, Order, Organization, Project, Snapshot, Volume, VolumeType } from '../model/types';
 
 /**
  * What the tree and commands need from a cloud. Waldur is the first implementation; a native
@@ -23,14 +23,15 @@ export interface Backend {
   listAttachableInstances(volume: Volume, signal?: AbortSignal): Promise<Instance[]>;
   listVolumeTypes(tenantId: string, signal?: AbortSignal): Promise<VolumeType[]>;
 
-  // Volume actions: each resolves when the server accepted the request (any 2xx).
-  attachVolume(volume: Volume, instance: Instance): Promise<Accepted>;
-  detachVolume(volume: Volume): Promise<Accepted>;
-  extendVolume(volume: Volume, newSizeMiB: number): Promise<Accepted>;
-  retypeVolume(volume: Volume, type: VolumeType): Promise<Accepted>;
+  // Actions resolve when the server accepted the request (any 2xx; servers answer 202 where the
+  // schema says 200); the resource then moves through transitional states.
+  attachVolume(volume: Volume, instance: Instance): Promise<void>;
+  detachVolume(volume: Volume): Promise<void>;
+  extendVolume(volume: Volume, newSizeMiB: number): Promise<void>;
+  retypeVolume(volume: Volume, type: VolumeType): Promise<void>;
   snapshotVolume(volume: Volume, input: { name: string; description?: string; keptUntil?: string }): Promise<Snapshot>;
   updateVolume(volume: Volume, changes: { name?: string; description?: string; bootable?: boolean }): Promise<Volume>;
-  pullVolume(volume: Volume): Promise<Accepted>;
+  pullVolume(volume: Volume): Promise<void>;
   unlinkVolume(volume: Volume): Promise<void>;
   /** Deleting a volume is a marketplace terminate order, which may need approval. */
   deleteVolume(volume: Volume): Promise<Order>;
@@ -38,7 +39,7 @@ export interface Backend {
   // Snapshot actions
   restoreSnapshot(snapshot: Snapshot, input: { name: string; description?: string }): Promise<Volume>;
   updateSnapshot(snapshot: Snapshot, changes: { name?: string; description?: string; keptUntil?: string | null }): Promise<Snapshot>;
-  pullSnapshot(snapshot: Snapshot): Promise<Accepted>;
+  pullSnapshot(snapshot: Snapshot): Promise<void>;
   unlinkSnapshot(snapshot: Snapshot): Promise<void>;
   deleteSnapshot(snapshot: Snapshot): Promise<void>;
 }

@@ -2,7 +2,7 @@ import { createWaldurClient, normalizeBaseUrl, unwrap, type ClientConfig, type W
 import { listAll, resultCount, type ListAllOptions, type Page } from '../api/paging';
 import type { components } from '../api/waldur.gen';
 import { normalizeRuntimeState, normalizeState } from '../model/state';
-import { idFromUrl, type Accepted, type Identity, type Instance, type Order, type Organization, type Project, type Snapshot, type Volume, type VolumeType } from '../model/types';
+import { idFromUrl, type Identity, type Instance, type Order, type Organization, type Project, type Snapshot, type Volume, type VolumeType } from '../model/types';
 import type { Backend } from './types';
 
 type Schemas = components['schemas'];
@@ -161,20 +161,20 @@ export class WaldurBackend implements Backend {
     return rows.map((t) => ({ id: t.uuid, url: t.url, name: t.name, description: t.description ?? '' }));
   }
 
-  async attachVolume(volume: Volume, instance: Instance): Promise<Accepted> {
-    return accepted(await unwrap(this.client.POST('/api/openstack-volumes/{uuid}/attach/', { params: { path: { uuid: volume.id } }, body: { instance: instance.url } })));
+  async attachVolume(volume: Volume, instance: Instance): Promise<void> {
+    await unwrap(this.client.POST('/api/openstack-volumes/{uuid}/attach/', { params: { path: { uuid: volume.id } }, body: { instance: instance.url } }));
   }
 
-  async detachVolume(volume: Volume): Promise<Accepted> {
-    return accepted(await unwrap(this.client.POST('/api/openstack-volumes/{uuid}/detach/', { params: { path: { uuid: volume.id } } })));
+  async detachVolume(volume: Volume): Promise<void> {
+    await unwrap(this.client.POST('/api/openstack-volumes/{uuid}/detach/', { params: { path: { uuid: volume.id } } }));
   }
 
-  async extendVolume(volume: Volume, newSizeMiB: number): Promise<Accepted> {
-    return accepted(await unwrap(this.client.POST('/api/openstack-volumes/{uuid}/extend/', { params: { path: { uuid: volume.id } }, body: { disk_size: newSizeMiB } })));
+  async extendVolume(volume: Volume, newSizeMiB: number): Promise<void> {
+    await unwrap(this.client.POST('/api/openstack-volumes/{uuid}/extend/', { params: { path: { uuid: volume.id } }, body: { disk_size: newSizeMiB } }));
   }
 
-  async retypeVolume(volume: Volume, type: VolumeType): Promise<Accepted> {
-    return accepted(await unwrap(this.client.POST('/api/openstack-volumes/{uuid}/retype/', { params: { path: { uuid: volume.id } }, body: { type: type.url } })));
+  async retypeVolume(volume: Volume, type: VolumeType): Promise<void> {
+    await unwrap(this.client.POST('/api/openstack-volumes/{uuid}/retype/', { params: { path: { uuid: volume.id } }, body: { type: type.url } }));
   }
 
   async snapshotVolume(volume: Volume, input: { name: string; description?: string; keptUntil?: string }): Promise<Snapshot> {
@@ -188,8 +188,8 @@ export class WaldurBackend implements Backend {
     return toVolume(data);
   }
 
-  async pullVolume(volume: Volume): Promise<Accepted> {
-    return accepted(await unwrap(this.client.POST('/api/openstack-volumes/{uuid}/pull/', { params: { path: { uuid: volume.id } } })));
+  async pullVolume(volume: Volume): Promise<void> {
+    await unwrap(this.client.POST('/api/openstack-volumes/{uuid}/pull/', { params: { path: { uuid: volume.id } } }));
   }
 
   async unlinkVolume(volume: Volume): Promise<void> {
@@ -218,8 +218,8 @@ export class WaldurBackend implements Backend {
     return toSnapshot(data);
   }
 
-  async pullSnapshot(snapshot: Snapshot): Promise<Accepted> {
-    return accepted(await unwrap(this.client.POST('/api/openstack-snapshots/{uuid}/pull/', { params: { path: { uuid: snapshot.id } } })));
+  async pullSnapshot(snapshot: Snapshot): Promise<void> {
+    await unwrap(this.client.POST('/api/openstack-snapshots/{uuid}/pull/', { params: { path: { uuid: snapshot.id } } }));
   }
 
   async unlinkSnapshot(snapshot: Snapshot): Promise<void> {
@@ -239,10 +239,4 @@ export class WaldurBackend implements Backend {
 const nameCollator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
 function byName(a: { name: string }, b: { name: string }): number {
   return nameCollator.compare(a.name, b.name);
-}
-
-/** Servers answer 202 `{"status": "… was scheduled"}` (the schema says 200): any 2xx is accepted. */
-function accepted(result: { data: unknown }): Accepted {
-  const status = (result.data as { status?: unknown } | undefined)?.status;
-  return typeof status === 'string' ? { message: status } : {};
 }

@@ -1,21 +1,26 @@
 import * as vscode from 'vscode';
 import { describeError } from '../api/errors';
-import { uiText } from '../util/escape';
+import { plainText, uiText } from '../util/escape';
 
 /** A modal confirmation naming the resource; resolves true only on the confirm button. */
 export async function confirmModal(message: string, detail: string, confirm: string): Promise<boolean> {
   return (await vscode.window.showWarningMessage(message, { modal: true, detail }, confirm)) === confirm;
 }
 
-/** Asks to type the resource's name (AWS Toolkit style) before something irreversible. */
-export async function typeNameToConfirm(name: string, what: string): Promise<boolean> {
+/**
+ * Asks to type the resource's name (AWS Toolkit style) before something irreversible. The name
+ * as shown (control characters flattened) is accepted too; an unnamed resource confirms with its id.
+ */
+export async function typeNameToConfirm(name: string, what: string, id: string): Promise<boolean> {
+  const shown = plainText(name, 150) || id;
+  const matches = (v: string): boolean => v === shown || (v === name && name !== '');
   const typed = await vscode.window.showInputBox({
     title: `${what}: type the name to confirm`,
-    prompt: `Type "${uiText(name, 150)}" to confirm`,
+    prompt: `Type "${uiText(shown, 150)}" to confirm`,
     ignoreFocusOut: true,
-    validateInput: (v) => (v === name ? undefined : `Type the exact name: ${uiText(name, 150)}`),
+    validateInput: (v) => (matches(v) ? undefined : `Type the exact name: ${uiText(shown, 150)}`),
   });
-  return typed === name;
+  return typed !== undefined && matches(typed);
 }
 
 /** Runs `work` for each item (no automatic retries) and reports the ones that failed. */
@@ -29,6 +34,6 @@ export async function forEachReporting<T>(items: readonly T[], nameOf: (t: T) =>
     }
   }
   if (failures.length) {
-    void vscode.window.showErrorMessage(`${verb} failed for ${failures.length} of ${items.length}: ${failures.join('; ')}`);
+    void vscode.window.showErrorMessage(uiText(`${verb} failed for ${failures.length} of ${items.length}: ${failures.join('; ')}`, 2000));
   }
 }

@@ -54,11 +54,13 @@ export async function editSnapshot(ctx: CommandContext, arg?: TargetArg): Promis
     if (description === undefined || validateDescription(description) || description === snapshot.description) return;
     changes = { description };
   } else {
+    // Prefilled with the current value to the minute, in UTC, so Enter changes nothing.
+    const current = snapshot.keptUntil ? formatDateTime(snapshot.keptUntil).replace(/ UTC$/, '') : '';
     const kept = await vscode.window.showInputBox({
-      title: `Keep ${label(snapshot)} until`, prompt: 'YYYY-MM-DD (UTC); empty = keep forever', value: snapshot.keptUntil ? snapshot.keptUntil.slice(0, 10) : '',
-      ignoreFocusOut: true, validateInput: (v) => parseKeptUntil(v).error,
+      title: `Keep ${label(snapshot)} until`, prompt: 'YYYY-MM-DD or YYYY-MM-DD HH:MM (UTC); empty = keep forever', value: current,
+      ignoreFocusOut: true, validateInput: (v) => (v.trim() === current ? undefined : parseKeptUntil(v).error),
     });
-    if (kept === undefined) return;
+    if (kept === undefined || kept.trim() === current) return;
     const parsed = parseKeptUntil(kept);
     if (parsed.error !== undefined) return;
     changes = { keptUntil: parsed.value };
@@ -92,7 +94,7 @@ export async function unlinkSnapshot(ctx: CommandContext, arg?: TargetArg): Prom
   if (!target) return;
   const { snapshot } = target;
   const ok = await confirmModal(`Unlink ${label(snapshot)}?`, 'Unlink removes the snapshot\'s record from Waldur WITHOUT touching the backend: the OpenStack snapshot stays, but Waldur stops managing it. This cannot be undone from here.', 'Unlink…');
-  if (!ok || !(await typeNameToConfirm(snapshot.name, `Unlink ${label(snapshot)}`))) return;
+  if (!ok || !(await typeNameToConfirm(snapshot.name, `Unlink ${label(snapshot)}`, snapshot.id))) return;
   await requireBackend(ctx).unlinkSnapshot(snapshot);
   const parent = ctx.tree.find(`snapshot/${snapshot.id}`)?.parent;
   if (parent) ctx.tree.refresh(parent);

@@ -52,7 +52,7 @@ export async function pickVolume(ctx: CommandContext, arg: TargetArg, action: Vo
     }
     const picked = await vscode.window.showQuickPick(allowed.map((v) => ({
       label: uiText(v.name) || '(unnamed)',
-      description: `${formatGiB(v.sizeMiB)} · ${v.runtimeState || v.state}${v.instanceName ? ` · ${uiText(v.instanceName, 60)}` : ''}`,
+      description: uiText(`${formatGiB(v.sizeMiB)} · ${v.runtimeState || v.state}${v.instanceName ? ` · ${v.instanceName}` : ''}`, 120),
       detail: [v.organizationName, v.projectName].filter(Boolean).map((t) => uiText(t, 80)).join(' / ') || undefined,
       volume: v,
     })), { title: `Select the volume to ${actionTitle(action)}`, placeHolder: 'Type to search by name, project or organization', matchOnDescription: true, matchOnDetail: true });
@@ -127,7 +127,7 @@ export function actionTitle(action: string): string {
   return action.charAt(0).toUpperCase() + action.slice(1);
 }
 
-/** Runs `task` with a window progress indicator and a cancellable signal. */
+/** Runs `task` with a window progress indicator (status bar spinner while it loads). */
 export function withProgress<T>(title: string, task: (signal: AbortSignal) => Promise<T>): Thenable<T> {
   return vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title }, () => task(new AbortController().signal));
 }

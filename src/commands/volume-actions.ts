@@ -23,7 +23,7 @@ export async function attachVolume(ctx: CommandContext, arg?: TargetArg): Promis
   }
   const picked = await vscode.window.showQuickPick(instances.map((i) => ({
     label: uiText(i.name) || '(unnamed instance)',
-    description: [i.runtimeState, i.availabilityZone ? `zone ${uiText(i.availabilityZone, 60)}` : undefined].filter(Boolean).join(' · '),
+    description: uiText([i.runtimeState, i.availabilityZone ? `zone ${i.availabilityZone}` : undefined].filter(Boolean).join(' · '), 120),
     instance: i,
   })), { title: `Attach ${label(volume)} to…`, placeHolder: 'Select an instance', matchOnDescription: true });
   if (!picked) return;
@@ -200,7 +200,7 @@ export async function unlinkVolume(ctx: CommandContext, arg?: TargetArg): Promis
   if (!target) return;
   const { volume } = target;
   const ok = await confirmModal(`Unlink ${label(volume)}?`, 'Unlink removes the volume\'s record from Waldur WITHOUT touching the backend: the OpenStack volume and its data stay, but Waldur stops managing and billing it. This cannot be undone from here.', 'Unlink…');
-  if (!ok || !(await typeNameToConfirm(volume.name, `Unlink ${label(volume)}`))) return;
+  if (!ok || !(await typeNameToConfirm(volume.name, `Unlink ${label(volume)}`, volume.id))) return;
   await requireBackend(ctx).unlinkVolume(volume);
   const parent = ctx.tree.find(`volume/${volume.id}`)?.parent;
   if (parent) ctx.tree.refresh(parent);
@@ -213,9 +213,10 @@ export async function deleteVolume(ctx: CommandContext, arg?: TargetArg): Promis
   if (!target) return;
   const { volume } = target;
   const ok = await confirmModal(`Delete ${label(volume)} (${formatGiB(volume.sizeMiB)})?`, 'This creates a marketplace termination order. The volume and all its data will be destroyed once the order is executed; depending on your organization, the order may need approval first.', 'Delete…');
-  if (!ok || !(await typeNameToConfirm(volume.name, `Delete ${label(volume)}`))) return;
+  if (!ok || !(await typeNameToConfirm(volume.name, `Delete ${label(volume)}`, volume.id))) return;
   const order = await requireBackend(ctx).deleteVolume(volume);
-  void vscode.window.showInformationMessage(`Termination order ${order.id} was created for ${label(volume)}. It may need approval before the volume is deleted.`, 'Copy Order ID').then((choice) => {
+  const orderText = order.id ? `Termination order ${uiText(order.id, 64)} was created` : 'A termination order was created';
+  void vscode.window.showInformationMessage(`${orderText} for ${label(volume)}. It may need approval before the volume is deleted.`, ...(order.id ? ['Copy Order ID'] : [])).then((choice) => {
     if (choice) void vscode.env.clipboard.writeText(order.id);
   });
   ctx.jobs?.followDeletion('volume', volume, { title: `Deleting ${label(volume)}`, failureTitle: 'Delete failed', success: () => `${label(volume)} was deleted.` });

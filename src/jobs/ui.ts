@@ -362,15 +362,9 @@ export class JobsController implements vscode.Disposable {
     if (choice === SHOW_DETAILS) await this.showDetails(kind, id, job.resourceKey);
   }
 
-  /** Runs `volumeExplorer.showDetails` with the tree node, or `{kind, id}`; falls back to reveal. */
+  /** Runs `volumeExplorer.showDetails` with the tree node, or `{kind, id}`. */
   private async showDetails(kind: ResourceKind, id: string, key: string): Promise<void> {
-    const node = this.deps.tree.find(key);
-    const commands = await vscode.commands.getCommands(true);
-    if (commands.includes('volumeExplorer.showDetails')) {
-      await vscode.commands.executeCommand('volumeExplorer.showDetails', node ?? { kind, id });
-    } else if (node) {
-      await this.deps.view.reveal(node, { select: true, focus: true, expand: false });
-    }
+    await vscode.commands.executeCommand('volumeExplorer.showDetails', this.deps.tree.find(key) ?? { kind, id });
   }
 
   /** The status-bar text while jobs run, undefined when the item is hidden (tests, diagnostics). */
@@ -438,7 +432,7 @@ export class JobsController implements vscode.Disposable {
     const id = job.resourceKey.slice(job.resourceKey.indexOf('/') + 1);
     if (node) {
       await this.deps.view.reveal(node, { select: true, focus: true, expand: false });
-    } else if ((await vscode.commands.getCommands(true)).includes('volumeExplorer.showDetails') && !job.gone) {
+    } else if (!job.gone) {
       await vscode.commands.executeCommand('volumeExplorer.showDetails', { kind, id });
     } else {
       void vscode.window.showInformationMessage(job.gone ? `${job.title}: the resource no longer exists.` : 'That resource is not loaded in the tree; expand its project to see it.');

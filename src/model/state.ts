@@ -12,18 +12,10 @@ export type CoreState =
   | 'OK'
   | 'ERRED';
 
-const CORE_STATES: ReadonlySet<string> = new Set<CoreState>([
-  'CREATION_SCHEDULED', 'CREATING', 'UPDATE_SCHEDULED', 'UPDATING', 'DELETION_SCHEDULED', 'DELETING', 'OK', 'ERRED',
-]);
-
 /** `Creation Scheduled` → `CREATION_SCHEDULED`; unknown values are kept (upper-cased) so nothing is lost. */
 export function normalizeState(raw: string | null | undefined): CoreState | string {
   if (!raw) return 'UNKNOWN';
   return raw.trim().toUpperCase().replace(/[\s-]+/g, '_');
-}
-
-export function isCoreState(state: string): state is CoreState {
-  return CORE_STATES.has(state);
 }
 
 /** Cinder status, lower-case (`in-use`, `available`, `extending`, …). */

@@ -99,11 +99,6 @@ export interface VolumeType {
   description: string;
 }
 
-/** An accepted request; `follow` says whether the resource now moves through transitional states. */
-export interface Accepted {
-  message?: string;
-}
-
 /** A marketplace order created by a delete (terminate) request. */
 export interface Order {
   id: string;

@@ -1,13 +1,13 @@
-import { MIB_PER_GIB } from './types';
+import { MIB_PER_GIB, formatGiB } from './types';
 
 /** Schema limits (OpenStackVolume/OpenStackSnapshot): name ≤ 150, description ≤ 4096, size ≤ 2^31-1 MiB. */
 export const MAX_NAME_LENGTH = 150;
 export const MAX_DESCRIPTION_LENGTH = 4096;
 export const MAX_SIZE_MIB = 2_147_483_647;
 
-/** Smallest size (GiB, whole) an extend may ask for: current + 1. */
+/** Smallest size an extend may ask for: current + 1 GiB, rounded up to a whole GiB (what the server requires). */
 export function minimumExtendGiB(currentMiB: number | undefined): number {
-  return Math.floor((currentMiB ?? 0) / MIB_PER_GIB) + 1;
+  return Math.ceil(((currentMiB ?? 0) + MIB_PER_GIB) / MIB_PER_GIB);
 }
 
 /** Validates the new size typed for Extend; returns an error message or undefined. */
@@ -17,7 +17,7 @@ export function validateExtendGiB(input: string, currentMiB: number | undefined)
   if (!text) return `Enter the new size in GiB (at least ${min}).`;
   if (!/^\d+$/.test(text)) return `Enter a whole number of GiB, at least ${min}.`;
   const gib = Number(text);
-  if (gib < min) return `The new size must be at least ${min} GiB (the volume is ${currentMiB === undefined ? '?' : currentMiB / MIB_PER_GIB} GiB now).`;
+  if (gib < min) return `The new size must be at least ${min} GiB (the volume is ${formatGiB(currentMiB)} now).`;
   if (gib * MIB_PER_GIB > MAX_SIZE_MIB) return `That is more than the largest possible volume (${Math.floor(MAX_SIZE_MIB / MIB_PER_GIB)} GiB).`;
   return undefined;
 }

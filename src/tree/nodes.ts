@@ -15,7 +15,7 @@ export interface SnapshotNode { kind: 'snapshot'; id: string; snapshot: Snapshot
 export interface MessageNode {
   kind: 'message';
   id: string;
-  severity: 'error' | 'empty' | 'info';
+  severity: 'error' | 'empty';
   text: string;
   detail?: string;
   parent: TreeNode | undefined;
@@ -96,16 +96,21 @@ export function contextValue(node: TreeNode): string {
     case 'volume': {
       const v = node.volume;
       const can = allowedVolumeActions(v, { isStaff: false }).join(',');
-      return `volume;state=${v.state};runtime=${v.runtimeState || 'unknown'};bootable=${v.bootable};attached=${Boolean(v.instanceId)};backend=${Boolean(v.backendId)};busy=${isTransitional(v.state, v.runtimeState)};can=${can};`;
+      return `volume;state=${cvToken(v.state)};runtime=${cvToken(v.runtimeState || 'unknown')};bootable=${v.bootable};attached=${Boolean(v.instanceId)};backend=${Boolean(v.backendId)};busy=${isTransitional(v.state, v.runtimeState)};can=${can};`;
     }
     case 'snapshot': {
       const s = node.snapshot;
       const can = allowedSnapshotActions(s, { isStaff: false }).join(',');
-      return `snapshot;state=${s.state};runtime=${s.runtimeState || 'unknown'};backend=${Boolean(s.backendId)};busy=${isTransitional(s.state, s.runtimeState)};can=${can};`;
+      return `snapshot;state=${cvToken(s.state)};runtime=${cvToken(s.runtimeState || 'unknown')};backend=${Boolean(s.backendId)};busy=${isTransitional(s.state, s.runtimeState)};can=${can};`;
     }
     case 'message':
-      return `message;${node.severity};${node.severity === 'error' && node.parent ? 'retry;' : node.severity === 'error' ? 'retry-root;' : ''}`;
+      return `message;${node.severity};`;
   }
+}
+
+/** API states are free text: keep `;`, `=` and `,` (the contextValue's syntax) out of them. */
+function cvToken(text: string): string {
+  return text.replace(/[^A-Za-z0-9_-]/g, '_');
 }
 
 const STATE_ICONS: Record<ReturnType<typeof stateCategory>, { id: string; color?: string }> = {

@@ -4,8 +4,7 @@
  */
 import { unwrap, type WaldurClient } from '../api/client';
 import { listAll, resultCount } from '../api/paging';
-import { toVolume, VOLUME_ROW_FIELDS } from '../backend/waldur';
-import { idFromUrl, type Volume } from '../model/types';
+import { idFromUrl } from '../model/types';
 import type { SnapshotDetailsInput, VolumeDetailsInput } from './model';
 
 /** The full volume record, its snapshots and the name of the snapshot it was made from. */
@@ -44,13 +43,3 @@ export async function fetchSnapshotDetails(client: WaldurClient, id: string, sig
   return { snapshot, restorations };
 }
 
-/** Every volume the user can see, across projects (the palette's picker when the tree is empty). */
-export async function fetchAllVolumes(client: WaldurClient, signal?: AbortSignal): Promise<Array<Volume & { projectName?: string }>> {
-  const rows = await listAll(async (page, page_size, s) => {
-    const { data, response } = await unwrap(client.GET('/api/openstack-volumes/', {
-      params: { query: { page, page_size, field: [...VOLUME_ROW_FIELDS, 'project_name'] } }, signal: s,
-    }));
-    return { items: data, total: resultCount(response) };
-  }, { signal });
-  return rows.map((r) => ({ ...toVolume(r), projectName: r.project_name || undefined }));
-}

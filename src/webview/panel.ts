@@ -8,7 +8,7 @@ import { formatGiB } from '../model/types';
 import { isFromWebview, isResourceRef, type DetailsModel, type FromWebview, type JobStatus, type ResourceRef, type ToWebview } from '../shared/protocol';
 import type { TreeNode } from '../tree/nodes';
 import { plainText, uiText } from '../util/escape';
-import { fetchAllVolumes, fetchSnapshotDetails, fetchVolumeDetails } from './fetch';
+import { fetchSnapshotDetails, fetchVolumeDetails } from './fetch';
 import { buildHtml } from './html';
 import { actionCommand, snapshotDetails, volumeDetails } from './model';
 
@@ -78,7 +78,7 @@ export class DetailsPanels implements vscode.Disposable {
       }),
       ctx.tree.onDidChangeTreeData((node) => this.onTreeChanged(node ?? undefined)),
       // Identity (staff) arrives after connecting and changes which actions are offered.
-      ctx.connections.onDidChange(() => this.forEach((p) => p.scheduleRefresh(300))),
+      ctx.connections.onDidChange(() => this.refreshVisible(300)),
     );
     this.hookJobs();
   }
@@ -113,29 +113,30 @@ export class DetailsPanels implements vscode.Disposable {
     if (target) this.show(target.ref, target.title);
   }
 
-  /** The palette's picker: resources loaded in the tree, else every volume of every project. */
+  /** The palette's picker: every volume and snapshot the user can see, across projects. */
   private async pick(): Promise<{ ref: ResourceRef; title?: string } | undefined> {
     type Item = vscode.QuickPickItem & { ref: ResourceRef; title: string };
-    const loaded = this.ctx.tree.loadedResources();
-    let items: Item[];
-    if (loaded.length) {
-      items = loaded.map((n): Item => n.kind === 'volume'
-        ? { label: uiText(n.volume.name) || '(unnamed volume)', description: `volume · ${formatGiB(n.volume.sizeMiB)} · ${uiText(n.parent.project.name)}`, iconPath: new vscode.ThemeIcon('database'), ref: { kind: 'volume', id: n.volume.id }, title: plainText(n.volume.name) }
-        : { label: uiText(n.snapshot.name) || '(unnamed snapshot)', description: `snapshot of ${uiText(n.parent.volume.name)} · ${formatGiB(n.snapshot.sizeMiB)}`, iconPath: new vscode.ThemeIcon('device-camera'), ref: { kind: 'snapshot', id: n.snapshot.id }, title: plainText(n.snapshot.name) });
-    } else {
-      const client = this.client();
-      if (!client) throw new Error(this.notConnectedReason());
-      const volumes = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Loading volumes…' }, () => fetchAllVolumes(client));
-      items = volumes.map((v): Item => ({
-        label: uiText(v.name) || '(unnamed volume)', description: `${formatGiB(v.sizeMiB)}${v.projectName ? ` · ${uiText(v.projectName)}` : ''}`,
+    const backend = this.ctx.connections.connection?.backend;
+    if (!backend) throw new Error(this.notConnectedReason());
+    const [volumes, snapshots] = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Loading volumes and snapshots…' },
+      () => Promise.all([backend.listVolumes(), backend.listSnapshots()]));
+    const items: Item[] = [
+      ...volumes.map((v): Item => ({
+        label: uiText(v.name) || '(unnamed volume)',
+        description: uiText(`volume · ${formatGiB(v.sizeMiB)}${v.projectName ? ` · ${v.projectName}` : ''}`, 120),
         iconPath: new vscode.ThemeIcon('database'), ref: { kind: 'volume', id: v.id }, title: plainText(v.name),
-      }));
-    }
+      })),
+      ...snapshots.map((sn): Item => ({
+        label: uiText(sn.name) || '(unnamed snapshot)',
+        description: uiText(`snapshot of ${sn.sourceVolumeName ?? '?'} · ${formatGiB(sn.sizeMiB)}`, 120),
+        iconPath: new vscode.ThemeIcon('device-camera'), ref: { kind: 'snapshot', id: sn.id }, title: plainText(sn.name),
+      })),
+    ];
     if (!items.length) {
-      void vscode.window.showInformationMessage('There are no volumes to show.');
+      void vscode.window.showInformationMessage('There are no volumes or snapshots to show.');
       return undefined;
     }
-    const choice = await vscode.window.showQuickPick(items, { title: 'Show Details', placeHolder: 'Pick a volume or snapshot', matchOnDescription: true });
+    const choice = await vscode.window.showQuickPick(items, { title: 'Show Details', placeHolder: 'Type to search volumes and snapshots by name or project', matchOnDescription: true });
     return choice ? { ref: choice.ref, title: choice.title } : undefined;
   }
 
@@ -200,6 +201,16 @@ export class DetailsPanels implements vscode.Disposable {
     void vscode.window.showInformationMessage(uiText(note, 500));
   }
 
+  /**
+   * Re-reads the panels on screen. A hidden panel's page is discarded (no retained context) and
+   * re-reads when it is shown again, so it needs no refresh now.
+   */
+  private refreshVisible(delayMs: number): void {
+    this.forEach((p) => {
+      if (p.panel.visible) p.scheduleRefresh(delayMs);
+    });
+  }
+
   private forEach(fn: (panel: DetailsPanel) => void): void {
     for (const panel of this.panels.values()) fn(panel);
   }
@@ -207,7 +218,7 @@ export class DetailsPanels implements vscode.Disposable {
   /** A full tree refresh re-reads every panel; a row update only its own panel (and its volume's). */
   private onTreeChanged(node: TreeNode | undefined): void {
     if (!node) {
-      this.forEach((p) => p.scheduleRefresh(300));
+      this.refreshVisible(300);
       return;
     }
     if (node.kind === 'volume' || node.kind === 'snapshot') {
@@ -218,7 +229,7 @@ export class DetailsPanels implements vscode.Disposable {
       if (node.kind === 'snapshot') this.panels.get(node.parent.id)?.onRowChanged(undefined);
     } else if (node.kind === 'project' || node.kind === 'organization') {
       // Children reloaded: rows may have changed state.
-      this.forEach((p) => p.scheduleRefresh(300));
+      this.refreshVisible(300);
     }
   }
 
@@ -231,14 +242,14 @@ export class DetailsPanels implements vscode.Disposable {
     this.disposables.push(jobs.onDidEndJob((e) => {
       this.panels.get(`${e.kind}/${e.id}`)?.setJob(jobStatus(e.job, true));
       // Other panels may list it: a volume its new snapshot, a snapshot its restored volume.
-      this.forEach((p) => p.scheduleRefresh(0));
+      this.refreshVisible(0);
     }));
     if (jobs.onDidChangeJobs) {
       this.disposables.push(jobs.onDidChangeJobs((e) => {
         if (e.type !== 'started') return;
         const own = e.job.resourceKey ? this.panels.get(e.job.resourceKey) : undefined;
         own?.setJob(jobStatus(e.job, false));
-        this.forEach((p) => p.scheduleRefresh(500));
+        this.refreshVisible(500);
       }));
     }
   }

@@ -14,7 +14,8 @@ const user = { isStaff: false };
 
 test('extend: whole GiB, at least current + 1, sent as MiB', () => {
   assert.equal(minimumExtendGiB(40 * 1024), 41);
-  assert.equal(minimumExtendGiB(1536), 2, '1.5 GiB → at least 2');
+  assert.equal(minimumExtendGiB(1536), 3, '1.5 GiB + 1 GiB → at least 3 whole GiB');
+  assert.match(validateExtendGiB('2', 1536)!, /at least 3 GiB \(the volume is 1\.5 GiB now\)/);
   assert.equal(validateExtendGiB('41', 40 * 1024), undefined);
   assert.match(validateExtendGiB('40', 40 * 1024)!, /at least 41 GiB \(the volume is 40 GiB now\)/);
   assert.match(validateExtendGiB('41.5', 40 * 1024)!, /whole number/);

@@ -47,12 +47,28 @@ test('without X-Result-Count it follows pages until a short one', async () => {
   assert.deepEqual(s.asked.map((a) => a.page), [1, 2, 3]);
 });
 
-test('a failing page rejects the whole listing', async () => {
+test('a failing page rejects the whole listing, and no further pages are asked for', async () => {
+  const asked: number[] = [];
   const fetchPage = async (page: number): Promise<Page<number>> => {
-    if (page === 3) throw new Error('boom on page 3');
-    return { items: [page], total: 900 };
+    asked.push(page);
+    await new Promise((r) => setTimeout(r, 1));
+    if (page === 2) throw new Error('boom on page 2');
+    return { items: Array.from({ length: 300 }, () => page), total: 300 * 20 };
   };
-  await assert.rejects(listAll(fetchPage), /boom on page 3/);
+  await assert.rejects(listAll(fetchPage, { concurrency: 2 }), /boom on page 2/);
+  assert.ok(asked.length <= 4, `asked ${asked.join(',')}`);
+});
+
+test('a server with a smaller page-size cap is paged by what it serves, losing nothing', async () => {
+  const items = Array.from({ length: 450 }, (_, i) => i);
+  const asked: number[] = [];
+  const fetchPage = async (page: number, pageSize: number): Promise<Page<number>> => {
+    const size = Math.min(pageSize, 100); // this server caps page_size at 100
+    asked.push(size);
+    return { items: items.slice((page - 1) * size, page * size), total: items.length };
+  };
+  assert.deepEqual(await listAll(fetchPage), items);
+  assert.equal(asked.length, 5);
 });
 
 test('an aborted signal stops further pages', async () => {

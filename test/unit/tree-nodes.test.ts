@@ -47,7 +47,9 @@ test('contextValue carries kind and states for menu when-clauses', () => {
   assert.match(cv, /^volume;(?=.*;runtime=in-use;)(?=.*;bootable=true;)/);
   const snap = contextValue(snapshotNode(aSnapshot({ state: 'ERRED' }), volumeNode(aVolume(), project)));
   assert.equal(snap, 'snapshot;state=ERRED;runtime=available;backend=false;busy=false;can=delete;');
-  assert.equal(contextValue(errorNode(project, 'x')), 'message;error;retry;');
+  const forged = contextValue(volumeNode(aVolume({ state: 'ERRED', runtimeState: 'error;can=attach,delete;' }), project));
+  assert.ok(!/can=attach/.test(forged), `API text can't add actions: ${forged}`);
+  assert.equal(contextValue(errorNode(project, 'x')), 'message;error;');
 });
 
 test('hostile API text is escaped in tooltips and flattened in labels', () => {
