@@ -9,6 +9,7 @@ import './smoke.test';
 import './tree.test';
 import './actions.test';
 import './panels.test';
+import './more-actions.test';
 
 /** Summary line parsed by scripts/test-all.mjs; keep the format. */
 export const SUMMARY_PREFIX = 'MOCHA_SUMMARY';

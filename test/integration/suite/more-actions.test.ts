@@ -1,0 +1,126 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { VolumeExplorerApi } from '../../../src/extension';
+import type { Sandbox } from '../../../src/sandbox';
+import type { SnapshotNode, TreeNode, VolumeNode } from '../../../src/tree/nodes';
+import { ScriptedUi, children, connectTo, eventually, extensionApi, row, startSandbox } from './helpers';
+
+/** Destructive actions, multi-select and snapshot edits, end to end in a real VS Code. */
+suite('delete, unlink, multi-select and edits (real VS Code, local Waldur)', function () {
+  this.timeout(90_000);
+  let api: VolumeExplorerApi;
+  let sandbox: Sandbox;
+  let ui: ScriptedUi;
+
+  suiteSetup(async () => {
+    api = await extensionApi();
+    sandbox = await startSandbox({ transitionMs: 100 });
+    await connectTo(sandbox);
+  });
+  suiteTeardown(async () => {
+    await vscode.commands.executeCommand('volumeExplorer.disconnect');
+    await sandbox.close();
+  });
+  setup(() => {
+    ui = new ScriptedUi();
+  });
+  teardown(() => ui.dispose());
+
+  async function projectRows(projectId: string): Promise<TreeNode[]> {
+    const p = sandbox.store.projects.find((x) => x.uuid === projectId)!;
+    const org = (await children(api)).find((n) => n.kind === 'organization' && n.organization.id === p.customer_uuid)!;
+    const project = (await children(api, org)).find((n) => n.kind === 'project' && n.project.id === projectId)!;
+    return children(api, project);
+  }
+  async function volumeRow(id: string): Promise<VolumeNode> {
+    const v = sandbox.store.volumes.find((x) => x.uuid === id)!;
+    return (await projectRows(v.project_uuid)).find((n) => n.kind === 'volume' && n.volume.id === id) as VolumeNode;
+  }
+  const jobsDone = () => eventually(() => api.context.jobs?.statusBarText === undefined, 'jobs to finish', 30_000);
+
+  test('delete volume: modal, type the name, the order is shown, the row goes', async () => {
+    const v = sandbox.store.volumes.find((x) => x.state === 'OK' && x.runtime_state === 'available' && x.marketplace_resource_uuid && !/fail/.test(x.name))!;
+    const node = await volumeRow(v.uuid);
+    ui.confirms.push('Delete…');
+    ui.inputs.push('not the name');
+    await vscode.commands.executeCommand('volumeExplorer.deleteVolume', node);
+    assert.match(ui.shown.prompts.join('\n'), /invalid: Type the exact name/);
+    assert.ok(sandbox.store.volumes.includes(v), 'a wrong name sends nothing');
+
+    ui.confirms.push('Delete…');
+    ui.inputs.push(v.name);
+    await vscode.commands.executeCommand('volumeExplorer.deleteVolume', node);
+    assert.match(ui.shown.info.join('\n'), /^Termination order [0-9a-f]{32} was created for .+ It may need approval/m);
+    await jobsDone();
+    assert.ok(!sandbox.store.volumes.some((x) => x.uuid === v.uuid), 'deleted on the server');
+    const rows = await projectRows(v.project_uuid);
+    assert.ok(!rows.some((n) => n.kind === 'volume' && n.volume.id === v.uuid), 'gone from the tree');
+  });
+
+  test('unlink volume (staff): warns that the backend is untouched, type the name, the row goes', async () => {
+    const v = sandbox.store.volumes.find((x) => x.state === 'OK' && x.runtime_state === 'available' && !/fail/.test(x.name))!;
+    const node = await volumeRow(v.uuid);
+    ui.confirms.push('Unlink…');
+    ui.inputs.push(v.name);
+    await vscode.commands.executeCommand('volumeExplorer.unlinkVolume', node);
+    assert.ok(!sandbox.store.volumes.some((x) => x.uuid === v.uuid), 'the record is gone');
+    assert.match(ui.shown.info.join('\n'), /was unlinked from Waldur; the backend volume was not touched/);
+    const rows = await projectRows(v.project_uuid);
+    assert.ok(!rows.some((n) => n.kind === 'volume' && n.volume.id === v.uuid));
+  });
+
+  test('multi-select: delete two snapshots with one confirmation listing both', async () => {
+    const volume = sandbox.store.volumes.find((x) => x.state === 'OK' && !/fail/.test(x.name) && x.runtime_state === 'available')!;
+    const node = await volumeRow(volume.uuid);
+    for (const name of ['multi-a', 'multi-b']) {
+      ui.inputs.push(name, '', '');
+      await vscode.commands.executeCommand('volumeExplorer.snapshotVolume', node);
+    }
+    await jobsDone();
+    api.context.tree.refresh(node);
+    const snaps = (await children(api, node)).filter((n): n is SnapshotNode => n.kind === 'snapshot' && /^multi-/.test(n.snapshot.name));
+    assert.equal(snaps.length, 2);
+    ui.confirms.push('Delete');
+    await vscode.commands.executeCommand('volumeExplorer.deleteSnapshot', snaps[0], snaps);
+    assert.match(ui.shown.warning.join('\n'), /^Delete 2 snapshots\?/m);
+    await jobsDone();
+    assert.ok(!sandbox.store.snapshots.some((s) => /^multi-/.test(s.name)), 'both deleted on the server');
+  });
+
+  test('multi-select: pull two volumes; a volume that is busy is reported, the other pulled', async () => {
+    const pullable = sandbox.store.volumes.filter((x) => x.state === 'OK' && x.backend_id && !/fail/.test(x.name));
+    const a = pullable.find((x) => pullable.some((y) => y !== x && y.project_uuid === x.project_uuid));
+    const b = pullable.find((y) => y !== a && y.project_uuid === a?.project_uuid);
+    assert.ok(a && b, 'two volumes in one project');
+    const [na, nb] = [await volumeRow(a.uuid), await volumeRow(b.uuid)];
+    b.state = 'Updating';
+    try {
+      ui.confirms.push('Pull');
+      await vscode.commands.executeCommand('volumeExplorer.pullVolume', na, [na, nb]);
+      assert.match(ui.shown.error.join('\n'), new RegExp(`^Pull failed for 1 of 2: ${b.name}: .*busy`, 'm'));
+    } finally {
+      b.state = 'OK';
+    }
+    await jobsDone();
+    assert.match(ui.shown.info.join('\n'), new RegExp(`${a.name} is in sync with the backend`));
+  });
+
+  test('edit snapshot keep-until: a past date is refused as typed; a future one is saved', async () => {
+    const snap = sandbox.store.snapshots.find((s) => s.state === 'OK' && sandbox.store.volumes.some((v) => v.uuid === s._source_volume_uuid))!;
+    const volume = await volumeRow(snap._source_volume_uuid);
+    const node = (await children(api, volume)).find((n) => n.kind === 'snapshot' && n.snapshot.id === snap.uuid)!;
+    const stored = () => sandbox.store.snapshots.find((s) => s.uuid === snap.uuid)!;
+    const before = { kept: stored().kept_until, modified: stored().modified };
+    ui.picks.push('Keep until');
+    ui.inputs.push('2001-01-01');
+    await vscode.commands.executeCommand('volumeExplorer.editSnapshot', node);
+    assert.match(ui.shown.prompts.join('\n'), /invalid: The keep-until date must be in the future/);
+    assert.deepEqual({ kept: stored().kept_until, modified: stored().modified }, before, 'nothing sent');
+
+    ui.picks.push('Keep until');
+    ui.inputs.push('2031-06-30');
+    await vscode.commands.executeCommand('volumeExplorer.editSnapshot', node);
+    assert.equal(sandbox.store.snapshots.find((s) => s.uuid === snap.uuid)!.kept_until?.slice(0, 10), '2031-06-30');
+    assert.match(row(api, node).description, /kept until 2031-06-30$/);
+  });
+});
