@@ -142,11 +142,27 @@ export async function expandRow(row) {
     (el) => el.getAttribute('aria-expanded') === 'true', await row.elementHandle(), { timeout: 30_000 });
 }
 
-/** Run a command through the command palette by its title. */
+/**
+ * Run a command through the command palette by its title. F1 can be swallowed (focus inside a
+ * webview, or a palette still closing from the previous command on a busy machine): retry until
+ * the palette is really open.
+ */
 export async function runCommand(title) {
   const p = currentPage();
-  await p.keyboard.press('F1');
+  const widget = p.locator('.quick-input-widget');
   const input = p.locator('.quick-input-widget input');
+  for (let attempt = 1; ; attempt++) {
+    await widget.waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => p.keyboard.press('Escape'));
+    await p.keyboard.press('F1');
+    try {
+      await input.waitFor({ state: 'visible', timeout: 5_000 });
+      break;
+    } catch (err) {
+      if (attempt >= 4) throw err;
+      // Move focus out of whatever swallowed the key (a webview): the side bar's title is inert.
+      await p.locator('.part.sidebar .composite.title .title-label').first().click({ timeout: 2_000 }).catch(() => {});
+    }
+  }
   await input.fill(`>${title}`);
   await p.locator('.quick-input-list .monaco-list-row').first().waitFor();
   await p.keyboard.press('Enter');
