@@ -105,6 +105,28 @@ suite('delete, unlink, multi-select and edits (real VS Code, local Waldur)', fun
     assert.match(ui.shown.info.join('\n'), new RegExp(`${a.name} is in sync with the backend`));
   });
 
+  test('snapshot: pull is followed to the end; rename; unlink (staff) removes the record', async () => {
+    const snap = sandbox.store.snapshots.find((s) => s.state === 'OK' && s.backend_id && !/fail/.test(s.name) && sandbox.store.volumes.some((v) => v.uuid === s._source_volume_uuid))!;
+    const volume = await volumeRow(snap._source_volume_uuid);
+    const node = (await children(api, volume)).find((n) => n.kind === 'snapshot' && n.snapshot.id === snap.uuid)!;
+    await vscode.commands.executeCommand('volumeExplorer.pullSnapshot', node);
+    await jobsDone();
+    assert.match(ui.shown.info.join('\n'), new RegExp(`${snap.name} is in sync with the backend`));
+
+    const renamed = `${snap.name}-renamed`;
+    ui.picks.push('Name');
+    ui.inputs.push(renamed);
+    await vscode.commands.executeCommand('volumeExplorer.editSnapshot', node);
+    assert.equal(sandbox.store.snapshots.find((s) => s.uuid === snap.uuid)!.name, renamed);
+    assert.equal(row(api, node).label, renamed);
+
+    ui.confirms.push('Unlink…');
+    ui.inputs.push(renamed);
+    await vscode.commands.executeCommand('volumeExplorer.unlinkSnapshot', node);
+    assert.ok(!sandbox.store.snapshots.some((s) => s.uuid === snap.uuid), 'the record is gone');
+    assert.ok(!(await children(api, volume)).some((n) => n.kind === 'snapshot' && n.snapshot.id === snap.uuid), 'the row is gone');
+  });
+
   test('edit snapshot keep-until: a past date is refused as typed; a future one is saved', async () => {
     const snap = sandbox.store.snapshots.find((s) => s.state === 'OK' && sandbox.store.volumes.some((v) => v.uuid === s._source_volume_uuid))!;
     const volume = await volumeRow(snap._source_volume_uuid);
