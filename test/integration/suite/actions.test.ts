@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { VolumeExplorerApi } from '../../../src/extension';
 import type { Sandbox } from '../../../src/sandbox';
 import type { TreeNode, VolumeNode } from '../../../src/tree/nodes';
-import { ScriptedUi, connectTo, children, eventually, extensionApi, row, startSandbox } from './helpers';
+import { ScriptedUi, children, connectTo, eventually, extensionApi, jobsDone as waitForJobs, row, startSandbox, volumeRow as rowOf } from './helpers';
 
 /**
  * Every action end to end against the local Waldur, in a real VS Code: prompts answered as a
@@ -32,19 +32,8 @@ suite('volume and snapshot actions (real VS Code, local Waldur)', function () {
 
   const storeVolume = (id: string) => sandbox.store.volumes.find((v) => v.uuid === id);
 
-  /** Loads the tree down to the volume's row (as expanding it would) and returns the node. */
-  async function volumeRow(id: string): Promise<VolumeNode> {
-    const v = storeVolume(id)!;
-    const org = (await children(api)).find((n) => n.kind === 'organization' && n.organization.id === v.customer_uuid)!;
-    const project = (await children(api, org)).find((n) => n.kind === 'project' && n.project.id === v.project_uuid)!;
-    const node = (await children(api, project)).find((n) => n.kind === 'volume' && n.volume.id === id);
-    assert.ok(node, `volume ${v.name} in the tree`);
-    return node as VolumeNode;
-  }
-
-  async function jobsDone(): Promise<void> {
-    await eventually(() => api.context.jobs?.statusBarText === undefined, 'jobs to finish', 30_000);
-  }
+  const volumeRow = (id: string): Promise<VolumeNode> => rowOf(api, sandbox, id);
+  const jobsDone = (): Promise<void> => waitForJobs(api);
 
   /** A volume the server will let us attach: OK, available, not bootable, with an eligible instance. */
   async function attachable(): Promise<{ id: string; instance: string }> {

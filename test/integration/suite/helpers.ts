@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { VolumeExplorerApi } from '../../../src/extension';
 import type { Sandbox, SandboxOptions } from '../../../src/sandbox';
-import type { TreeNode } from '../../../src/tree/nodes';
+import type { TreeNode, VolumeNode } from '../../../src/tree/nodes';
 
 export const EXTENSION_ID = 'volume-explorer.volume-explorer';
 
@@ -93,6 +93,27 @@ export function row(api: VolumeExplorerApi, node: TreeNode): { label: string; de
 
 export async function children(api: VolumeExplorerApi, node?: TreeNode): Promise<TreeNode[]> {
   return api.context.tree.getChildren(node);
+}
+
+/** The rows of a project, loaded through the tree as expanding it would. */
+export async function projectRows(api: VolumeExplorerApi, sandbox: Sandbox, projectId: string): Promise<TreeNode[]> {
+  const p = sandbox.store.projects.find((x) => x.uuid === projectId)!;
+  const org = (await children(api)).find((n) => n.kind === 'organization' && n.organization.id === p.customer_uuid)!;
+  const project = (await children(api, org)).find((n) => n.kind === 'project' && n.project.id === projectId)!;
+  return children(api, project);
+}
+
+/** A volume's row, loaded down through organization and project. */
+export async function volumeRow(api: VolumeExplorerApi, sandbox: Sandbox, id: string): Promise<VolumeNode> {
+  const v = sandbox.store.volumes.find((x) => x.uuid === id)!;
+  const node = (await projectRows(api, sandbox, v.project_uuid)).find((n) => n.kind === 'volume' && n.volume.id === id);
+  if (!node) throw new Error(`volume ${v.name} is not in the tree`);
+  return node as VolumeNode;
+}
+
+/** Waits until no job runs (the status-bar item is gone). */
+export async function jobsDone(api: VolumeExplorerApi): Promise<void> {
+  await eventually(() => api.context.jobs?.statusBarText === undefined, 'jobs to finish', 30_000);
 }
 
 /** Polls `check` until it returns a value (not undefined/false) or the time runs out. */

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { VolumeExplorerApi } from '../../../src/extension';
 import type { Sandbox } from '../../../src/sandbox';
 import type { SnapshotNode, TreeNode, VolumeNode } from '../../../src/tree/nodes';
-import { ScriptedUi, children, connectTo, eventually, extensionApi, row, startSandbox } from './helpers';
+import { ScriptedUi, children, connectTo, extensionApi, jobsDone as waitForJobs, projectRows as rowsOf, row, startSandbox, volumeRow as rowOf } from './helpers';
 
 /** Destructive actions, multi-select and snapshot edits, end to end in a real VS Code. */
 suite('delete, unlink, multi-select and edits (real VS Code, local Waldur)', function () {
@@ -26,17 +26,9 @@ suite('delete, unlink, multi-select and edits (real VS Code, local Waldur)', fun
   });
   teardown(() => ui.dispose());
 
-  async function projectRows(projectId: string): Promise<TreeNode[]> {
-    const p = sandbox.store.projects.find((x) => x.uuid === projectId)!;
-    const org = (await children(api)).find((n) => n.kind === 'organization' && n.organization.id === p.customer_uuid)!;
-    const project = (await children(api, org)).find((n) => n.kind === 'project' && n.project.id === projectId)!;
-    return children(api, project);
-  }
-  async function volumeRow(id: string): Promise<VolumeNode> {
-    const v = sandbox.store.volumes.find((x) => x.uuid === id)!;
-    return (await projectRows(v.project_uuid)).find((n) => n.kind === 'volume' && n.volume.id === id) as VolumeNode;
-  }
-  const jobsDone = () => eventually(() => api.context.jobs?.statusBarText === undefined, 'jobs to finish', 30_000);
+  const projectRows = (projectId: string): Promise<TreeNode[]> => rowsOf(api, sandbox, projectId);
+  const volumeRow = (id: string): Promise<VolumeNode> => rowOf(api, sandbox, id);
+  const jobsDone = (): Promise<void> => waitForJobs(api);
 
   test('delete volume: modal, type the name, the order is shown, the row goes', async () => {
     const v = sandbox.store.volumes.find((x) => x.state === 'OK' && x.runtime_state === 'available' && x.marketplace_resource_uuid && !/fail/.test(x.name))!;
