@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Generates src/api/waldur.gen.ts from the official Waldur OpenAPI schema, keeping only the
+// Generates src/backends/waldur/waldur.gen.ts from the official Waldur OpenAPI schema, keeping only the
 // paths the extension uses plus every component they reference (transitively).
 // Source: $WALDUR_OPENAPI (file path or http(s) URL), default ../shared/waldur/waldur-openapi-8.0.5.yaml.
 // `--check` compares against the committed file instead of writing (exit 1 when they differ).
@@ -11,7 +11,7 @@ import openapiTS, { astToString } from 'openapi-typescript';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const DEFAULT_SCHEMA = path.resolve(root, '../shared/waldur/waldur-openapi-8.0.5.yaml');
-export const OUTPUT = path.join(root, 'src/api/waldur.gen.ts');
+export const OUTPUT = path.join(root, 'src/backends/waldur/waldur.gen.ts');
 
 /** Paths used by the extension now and in the planned parts (exact keys of the schema). */
 export const KEEP_PATHS = [
@@ -84,8 +84,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const source = await generate(await loadSchema());
   if (process.argv.includes('--check')) {
     const committed = await readFile(OUTPUT, 'utf8').catch(() => '');
-    if (committed !== source) { console.error('src/api/waldur.gen.ts is stale: run npm run generate:api'); process.exit(1); }
-    console.log('src/api/waldur.gen.ts is up to date');
+    if (committed !== source) { console.error('src/backends/waldur/waldur.gen.ts is stale: run npm run generate:api'); process.exit(1); }
+    console.log('src/backends/waldur/waldur.gen.ts is up to date');
   } else {
     await writeFile(OUTPUT, source);
     console.log(`wrote ${path.relative(root, OUTPUT)} (${(source.length / 1024).toFixed(0)} KB) in ${Date.now() - t0} ms`);

@@ -1,32 +1,26 @@
 #!/usr/bin/env node
 // `npm test`: every check, in order, each as a child process whose output is shown as it runs:
 //   1. typecheck        tsc --noEmit -p .
-//   2. api schema       node scripts/generate-api.mjs --check   (when the Waldur OpenAPI schema
+//   2. lint             eslint --max-warnings 0 .
+//   3. api schema       node scripts/generate-api.mjs --check   (when the Waldur OpenAPI schema
 //                       is at ../shared/waldur/waldur-openapi-8.0.5.yaml or WALDUR_OPENAPI is set)
-//   3. unit             node --import tsx --test test/unit/**/*.test.ts   ("# pass N" / "# fail N")
-//   4. integration      node scripts/run-integration.mjs   (mocha in a real VS Code extension host;
+//   4. unit             node --import tsx --test test/unit/**/*.test.ts   ("# pass N" / "# fail N"
+//                       / "# skipped N" / "# todo N"; the files are found by findTests)
+//   5. integration      node scripts/run-integration.mjs   (mocha in a real VS Code extension host;
 //                       counts from its "MOCHA_SUMMARY passed=N failed=N pending=N" line)
-//   5. ui               node scripts/run-ui.mjs            (node --test, "# pass N" / "# fail N")
+//   6. ui               node scripts/run-ui.mjs            (node --test, as for unit)
+// typecheck, lint and api schema count as 1 passed or 1 failed by their exit code.
 // Keeps going after a failure. A stage that exits non-zero without reporting a failed test
-// counts as one failure ("crashed"). Last line: "N passed, N failed"; exit 1 if N failed > 0.
+// counts as one failure ("crashed"). Skipped = stages skipped (named in the summary) + tests the
+// runners report as skipped, todo or pending. Last line: "N passed, N failed, N skipped";
+// exit 1 if N failed > 0.
 // Env: TEST_STAGES=typecheck,unit,...  to run a subset.
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
-import { REPO, seconds } from './lib/common.mjs';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { findTests, REPO, seconds } from './lib/common.mjs';
 
 const node = process.execPath;
-
-function findTests(dir, suffix) {
-  if (!existsSync(dir)) return [];
-  const out = [];
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) out.push(...findTests(p, suffix));
-    else if (e.name.endsWith(suffix)) out.push(relative(REPO, p));
-  }
-  return out.sort();
-}
 
 /** Counts from node's test runner (TAP "# pass N" when piped; spec reporter "ℹ pass N" on a TTY). */
 function nodeTestCounts(text) {
@@ -36,17 +30,17 @@ function nodeTestCounts(text) {
   };
   const passed = num('pass'); const failed = num('fail');
   if (passed === undefined && failed === undefined) return undefined;
-  return { passed: passed ?? 0, failed: (failed ?? 0) + (num('cancelled') ?? 0) };
+  return { passed: passed ?? 0, failed: (failed ?? 0) + (num('cancelled') ?? 0), skipped: (num('skipped') ?? 0) + (num('todo') ?? 0) };
 }
 
 function mochaCounts(text) {
-  const all = [...text.matchAll(/^MOCHA_SUMMARY passed=(\d+) failed=(\d+)/gm)];
+  const all = [...text.matchAll(/^MOCHA_SUMMARY passed=(\d+) failed=(\d+)(?: pending=(\d+))?/gm)];
   if (!all.length) return undefined;
   const m = all.at(-1);
-  return { passed: Number(m[1]), failed: Number(m[2]) };
+  return { passed: Number(m[1]), failed: Number(m[2]), skipped: Number(m[3] ?? 0) };
 }
 
-const exitCounts = (code) => (code === 0 ? { passed: 1, failed: 0 } : { passed: 0, failed: 1 });
+const exitCounts = (code) => (code === 0 ? { passed: 1, failed: 0, skipped: 0 } : { passed: 0, failed: 1, skipped: 0 });
 
 // WALDUR_OPENAPI may be a path or an http(s) URL (generate-api.mjs reads it itself).
 const schema = resolve(REPO, '..', 'shared', 'waldur', 'waldur-openapi-8.0.5.yaml');
@@ -55,6 +49,8 @@ const unitTests = findTests(join(REPO, 'test', 'unit'), '.test.ts');
 
 const stages = [
   { name: 'typecheck', cmd: node, args: [join(REPO, 'node_modules', 'typescript', 'bin', 'tsc'), '--noEmit', '-p', '.'],
+    counts: (_t, code) => exitCounts(code) },
+  { name: 'lint', cmd: node, args: [join(REPO, 'node_modules', 'eslint', 'bin', 'eslint.js'), '--max-warnings', '0', '.'],
     counts: (_t, code) => exitCounts(code) },
   { name: 'api-schema', cmd: node, args: ['scripts/generate-api.mjs', '--check'],
     skip: !existsSync(join(REPO, 'scripts', 'generate-api.mjs')) ? 'no scripts/generate-api.mjs'
@@ -85,7 +81,7 @@ for (const stage of stages) {
   if (only && !only.includes(stage.name)) continue;
   if (stage.skip) {
     console.log(`\n=== ${stage.name}: skipped (${stage.skip})`);
-    results.push({ name: stage.name, passed: 0, failed: 0, note: `skipped: ${stage.skip}` });
+    results.push({ name: stage.name, passed: 0, failed: 0, skipped: 1, note: `skipped: ${stage.skip}` });
     continue;
   }
   console.log(`\n=== ${stage.name}: ${[stage.cmd === node ? 'node' : stage.cmd, ...stage.args].join(' ')}`);
@@ -94,6 +90,7 @@ for (const stage of stages) {
   const counts = stage.counts(text, code);
   let passed = counts?.passed ?? 0;
   let failed = counts?.failed ?? 0;
+  const skipped = counts?.skipped ?? 0;
   let note = `exit ${code}, ${seconds(t0)}`;
   if (code !== 0 && failed === 0) {
     failed += 1;
@@ -101,12 +98,17 @@ for (const stage of stages) {
   } else if (!counts) {
     note += ', no counts reported';
   }
-  results.push({ name: stage.name, passed, failed, note });
-  console.log(`=== ${stage.name}: ${passed} passed, ${failed} failed (${note})`);
+  results.push({ name: stage.name, passed, failed, skipped, note });
+  console.log(`=== ${stage.name}: ${passed} passed, ${failed} failed, ${skipped} skipped (${note})`);
 }
 
-const total = results.reduce((a, r) => ({ passed: a.passed + r.passed, failed: a.failed + r.failed }), { passed: 0, failed: 0 });
+const total = results.reduce(
+  (a, r) => ({ passed: a.passed + r.passed, failed: a.failed + r.failed, skipped: a.skipped + r.skipped }),
+  { passed: 0, failed: 0, skipped: 0 },
+);
 console.log(`\n=== summary (${seconds(tAll)})`);
-for (const r of results) console.log(`  ${r.name.padEnd(12)} ${String(r.passed).padStart(4)} passed ${String(r.failed).padStart(4)} failed   ${r.note}`);
-console.log(`${total.passed} passed, ${total.failed} failed`);
+for (const r of results) {
+  console.log(`  ${r.name.padEnd(12)} ${String(r.passed).padStart(4)} passed ${String(r.failed).padStart(4)} failed ${String(r.skipped).padStart(4)} skipped   ${r.note}`);
+}
+console.log(`${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
 process.exit(total.failed > 0 ? 1 : 0);

@@ -1,10 +1,11 @@
 import * as vscode from 'vscode';
 import { COMMANDS } from './commands';
-import { offerReconnect, registerCommands, type CommandContext } from './commands/registry';
-import { ConnectionManager } from './connection';
-import { JobsController } from './jobs/ui';
+import { registerCommands, type CommandContext } from './commands/registry';
+import { ConnectionManager } from './connections/manager';
+import { JobsController } from './jobs/controller';
 import { VolumeTreeProvider } from './tree/provider';
-import { DetailsPanels } from './webview/panel';
+import { RefreshManager } from './tree/refresh';
+import { DetailsPanels } from './webview/panels';
 
 /** What tests (and a future API) get from `activate`. */
 export interface VolumeExplorerApi {
@@ -15,33 +16,31 @@ export interface VolumeExplorerApi {
 export async function activate(extension: vscode.ExtensionContext): Promise<VolumeExplorerApi> {
   const log = vscode.window.createOutputChannel('Volume Explorer', { log: true });
   const connections = new ConnectionManager(extension, log);
-  const tree = new VolumeTreeProvider(log);
+  const tree = new VolumeTreeProvider(connections, log);
   const view = vscode.window.createTreeView('volumeExplorer.volumes', { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true });
-  extension.subscriptions.push(log, connections, tree, view);
-
-  const jobs = new JobsController({ log, connections, tree, view });
-  extension.subscriptions.push(jobs);
-  const ctx: CommandContext = { extension, log, connections, tree, view, jobs };
+  const refresh = new RefreshManager(tree, connections);
+  const jobs = new JobsController({ log, connections, tree, refresh, view });
+  const panels = new DetailsPanels(extension);
+  extension.subscriptions.push(log, connections, tree, view, refresh, jobs, panels);
+  const ctx: CommandContext = { extension, log, connections, tree, refresh, view, jobs, panels };
+  panels.attach(ctx);
   registerCommands(ctx, COMMANDS);
-  const panels = new DetailsPanels(ctx);
-  extension.subscriptions.push(panels);
 
-  let shownBackend: unknown;
-  extension.subscriptions.push(
-    connections.onDidChange((c) => {
-      // The description is hidden when the view's header merges into the container's title, so
-      // who is connected where is also the tree's message line.
-      view.description = connections.describe();
-      view.message = connections.describe() && `Connected: ${connections.describe()}`;
-      // Identity updates fire too; only a new backend reloads the tree.
-      if (c?.backend !== shownBackend) {
-        shownBackend = c?.backend;
-        tree.setBackend(c?.backend);
-      }
-    }),
-    tree.onUnauthorized(() => void offerReconnect()),
-  );
+  const describeView = (): void => {
+    // With one connection its root row is left out, so the message line says who is connected
+    // where (the description is hidden when the view's header merges into the container title).
+    const all = connections.all();
+    const only = all.length === 1 ? all[0]! : undefined;
+    view.description = only ? connections.describe(only) : all.length ? `${all.length} connections` : undefined;
+    view.message = only
+      ? only.problem && only.state !== 'ready'
+        ? `${connections.describe(only)}: ${only.problem}`
+        : `Connected: ${connections.describe(only)}${only.record.readOnly ? ' · read-only' : ''}`
+      : undefined;
+  };
+  extension.subscriptions.push(connections.onDidChange(describeView));
   await connections.restore();
+  describeView();
   log.info('[extension] activated');
   return { context: ctx, panels };
 }

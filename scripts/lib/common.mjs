@@ -2,10 +2,10 @@
 // + Node extension host, from npm) on machines where desktop VS Code cannot be downloaded.
 // See ../shared/REAL-VSCODE.md for why each workaround exists.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { homedir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -156,4 +156,20 @@ export async function killGroup(proc, graceMs = 3000) {
 
 export function seconds(startMs) {
   return ((Date.now() - startMs) / 1000).toFixed(1) + ' s';
+}
+
+/**
+ * Files under `dir` (recursively) whose name ends with `suffix`, as sorted paths relative to the
+ * repository, e.g. findTests(join(REPO, 'test', 'unit'), '.test.ts'). Replaces a `**` glob, which
+ * `node --test` only expands itself from Node 21 on.
+ */
+export function findTests(dir, suffix) {
+  if (!existsSync(dir)) return [];
+  const out = [];
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) out.push(...findTests(p, suffix));
+    else if (e.name.endsWith(suffix)) out.push(relative(REPO, p));
+  }
+  return out.sort();
 }

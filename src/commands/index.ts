@@ -1,21 +1,27 @@
-import { connect, disconnect, tryDemo } from './connect';
-import { deleteSnapshot, editSnapshot, pullSnapshot, restoreSnapshot, unlinkSnapshot } from './snapshot-actions';
-import {
-  attachVolume, deleteVolume, detachVolume, editVolume, extendVolume, pullVolume, retypeVolume, snapshotVolume, unlinkVolume,
-} from './volume-actions';
-import type { CommandHandler } from './registry';
+import { showJobs } from '../jobs/list';
 import type { TreeNode } from '../tree/nodes';
+import { addConnection, allowActions, connect, disconnect, reconnect, renameConnection, setReadOnly, tryDemo } from './connections';
+import type { CommandHandler } from './registry';
+import { deleteSnapshot, editSnapshot, pullSnapshot, restoreSnapshot, unlinkResource } from './snapshot-actions';
+import { attachVolume, deleteVolume, detachVolume, editVolume, extendVolume, pullVolume, retypeVolume, snapshotVolume } from './volume-actions';
 
-/** Every command of the extension, by id (the contributions in package.json list the same ids). */
+/** Every command of the extension, by id — the one table (the contributions in package.json list the same ids). */
 export const COMMANDS: Record<string, CommandHandler> = {
+  'volumeExplorer.addConnection': addConnection,
   'volumeExplorer.connect': connect,
-  'volumeExplorer.disconnect': disconnect,
   'volumeExplorer.tryDemo': tryDemo,
-  'volumeExplorer.refresh': (ctx) => ctx.tree.refresh(),
-  'volumeExplorer.refreshNode': (ctx, node?: TreeNode) => ctx.tree.refresh(node),
+  'volumeExplorer.disconnect': disconnect,
+  'volumeExplorer.reconnect': reconnect,
+  'volumeExplorer.renameConnection': renameConnection,
+  'volumeExplorer.setReadOnly': setReadOnly,
+  'volumeExplorer.allowActions': allowActions,
+  'volumeExplorer.refresh': (ctx) => ctx.refresh.all(),
+  'volumeExplorer.refreshNode': (ctx, node) => ctx.refresh.node(node as TreeNode | undefined),
   /** Retry on a "Couldn't load …" row reloads its parent. */
-  'volumeExplorer.retry': (ctx, node?: TreeNode) => ctx.tree.refresh(node?.kind === 'message' ? node.parent : node),
+  'volumeExplorer.retry': (ctx, node) => ctx.refresh.node(node as TreeNode | undefined),
   'volumeExplorer.showLog': (ctx) => ctx.log.show(),
+  'volumeExplorer.showDetails': (ctx, arg) => ctx.panels.showFromCommand(arg),
+  'volumeExplorer.showJobs': (ctx) => showJobs(ctx),
   'volumeExplorer.attachVolume': attachVolume,
   'volumeExplorer.detachVolume': detachVolume,
   'volumeExplorer.extendVolume': extendVolume,
@@ -23,11 +29,11 @@ export const COMMANDS: Record<string, CommandHandler> = {
   'volumeExplorer.snapshotVolume': snapshotVolume,
   'volumeExplorer.editVolume': editVolume,
   'volumeExplorer.pullVolume': pullVolume,
-  'volumeExplorer.unlinkVolume': unlinkVolume,
+  'volumeExplorer.unlinkVolume': (ctx, arg) => unlinkResource(ctx, 'volume', arg),
   'volumeExplorer.deleteVolume': deleteVolume,
   'volumeExplorer.restoreSnapshot': restoreSnapshot,
   'volumeExplorer.editSnapshot': editSnapshot,
   'volumeExplorer.pullSnapshot': pullSnapshot,
-  'volumeExplorer.unlinkSnapshot': unlinkSnapshot,
+  'volumeExplorer.unlinkSnapshot': (ctx, arg) => unlinkResource(ctx, 'snapshot', arg),
   'volumeExplorer.deleteSnapshot': deleteSnapshot,
 };

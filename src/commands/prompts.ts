@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { describeError } from '../api/errors';
+import { describeError } from '../core/errors';
 import { plainText, uiText } from '../util/escape';
 
 /** A modal confirmation naming the resource; resolves true only on the confirm button. */

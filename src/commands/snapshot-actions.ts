@@ -1,20 +1,22 @@
 import * as vscode from 'vscode';
-import { formatGiB, type Snapshot } from '../model/types';
-import { defaultRestoreDescription, defaultRestoreName, parseKeptUntil, validateDescription, validateName } from '../model/validation';
+import { Refusal } from '../core/errors';
+import { formatGiB, type Snapshot } from '../core/model';
+import { ref as makeRef } from '../core/ref';
+import { defaultRestoreDescription, defaultRestoreName, parseKeptUntil, validateDescription, validateName } from '../core/validation';
 import type { TreeNode } from '../tree/nodes';
 import { uiText } from '../util/escape';
 import { formatDateTime } from '../util/time';
-import { confirmModal, forEachReporting, typeNameToConfirm } from './prompts';
+import { confirmModal, typeNameToConfirm } from './prompts';
 import type { CommandContext } from './registry';
-import { pickSnapshot, recheckSnapshot, requireBackend, selection, type TargetArg } from './target';
+import { labelOf, pickTarget, runOnSelection, selection, type Target, type TargetKind } from './target';
 
 const label = (s: Snapshot): string => uiText(s.name, 80) || 'the snapshot';
 
 /** Restore: a new volume from the snapshot; revealed in the tree when it is ready. */
-export async function restoreSnapshot(ctx: CommandContext, arg?: TargetArg): Promise<void> {
-  const target = await pickSnapshot(ctx, arg, 'restore', 'restored');
+export async function restoreSnapshot(ctx: CommandContext, arg?: unknown): Promise<void> {
+  const target = await pickTarget(ctx, 'snapshot', arg, 'restore', 'restored');
   if (!target) return;
-  const { snapshot } = target;
+  const { resource: snapshot, backend, ref } = target;
   const name = await vscode.window.showInputBox({
     title: `Restore ${label(snapshot)} (1/2)`, prompt: `Name of the new volume (${formatGiB(snapshot.sizeMiB)})`, value: defaultRestoreName(snapshot.name),
     ignoreFocusOut: true, validateInput: (v) => validateName(v, 'volume name'),
@@ -25,24 +27,27 @@ export async function restoreSnapshot(ctx: CommandContext, arg?: TargetArg): Pro
     ignoreFocusOut: true, validateInput: validateDescription,
   });
   if (description === undefined || validateDescription(description)) return;
-  const volume = await requireBackend(ctx).restoreSnapshot(snapshot, { name: name.trim(), description });
-  ctx.jobs?.followNewVolume(volume, 'restore', {
+  const volume = await backend.restoreSnapshot(snapshot, { name: name.trim(), description });
+  ctx.refresh.added(ref);
+  ctx.jobs.followNew(makeRef(ref.connectionId, 'volume', volume.id), volume, 'restore', {
     title: `Restoring ${label(snapshot)} to ${uiText(volume.name, 80)}`,
     failureTitle: 'Restore failed',
     success: (v) => `${uiText(v.name, 80)} (${formatGiB(v.sizeMiB)}) was restored from ${label(snapshot)}.`,
   });
 }
 
-/** Edit name, description or keep-until. */
-export async function editSnapshot(ctx: CommandContext, arg?: TargetArg): Promise<void> {
-  const target = await pickSnapshot(ctx, arg, 'edit', 'edited');
+/** Edit the fields the backend lets change (name, description, keep-until). */
+export async function editSnapshot(ctx: CommandContext, arg?: unknown): Promise<void> {
+  const target = await pickTarget(ctx, 'snapshot', arg, 'edit', 'edited');
   if (!target) return;
-  const { snapshot } = target;
-  const field = await vscode.window.showQuickPick([
+  const { resource: snapshot, backend, ref } = target;
+  const editable = backend.capabilities.editable.snapshot;
+  const fields = [
     { label: 'Name', description: uiText(snapshot.name, 80), field: 'name' as const },
     { label: 'Description', description: uiText(snapshot.description, 80) || '(empty)', field: 'description' as const },
     { label: 'Keep until', description: snapshot.keptUntil ? formatDateTime(snapshot.keptUntil) : 'keep forever', field: 'keptUntil' as const },
-  ], { title: `Edit ${label(snapshot)}`, placeHolder: 'What to change' });
+  ].filter((f) => editable.includes(f.field));
+  const field = await vscode.window.showQuickPick(fields, { title: `Edit ${label(snapshot)}`, placeHolder: 'What to change' });
   if (!field) return;
   let changes: { name?: string; description?: string; keptUntil?: string | null };
   if (field.field === 'name') {
@@ -65,59 +70,63 @@ export async function editSnapshot(ctx: CommandContext, arg?: TargetArg): Promis
     if (parsed.error !== undefined) return;
     changes = { keptUntil: parsed.value };
   }
-  const updated = await requireBackend(ctx).updateSnapshot(snapshot, changes);
-  ctx.tree.updateSnapshot(updated);
+  const updated = await backend.updateSnapshot(snapshot, changes);
+  ctx.refresh.resource(ref, updated);
   void vscode.window.showInformationMessage(`${label(updated)} was updated.`);
 }
 
 /** Pull (sync from the backend); works on a multi-selection. */
-export async function pullSnapshot(ctx: CommandContext, arg?: TargetArg, nodes?: readonly TreeNode[]): Promise<void> {
-  const selected = selection('snapshot', arg, nodes);
-  const backend = requireBackend(ctx);
-  const pullOne = async (snapshot: Snapshot): Promise<void> => {
+export async function pullSnapshot(ctx: CommandContext, arg?: unknown, nodes?: readonly TreeNode[]): Promise<void> {
+  const pullOne = async ({ resource: snapshot, backend, ref }: Target<'snapshot'>): Promise<void> => {
+    if (!backend.pullSnapshot) throw new Refusal(`${backend.capabilities.displayName} can't pull snapshots.`);
     await backend.pullSnapshot(snapshot);
-    ctx.jobs?.followSnapshot(snapshot, 'pull', { title: `Pulling ${label(snapshot)}`, failureTitle: 'Pull failed', success: (s) => `${label(s)} is in sync with the backend.` });
+    ctx.jobs.follow(ref, snapshot, 'pull', { title: `Pulling ${label(snapshot)}`, failureTitle: 'Pull failed', success: (s) => `${label(s)} is in sync with the backend.` });
   };
+  const selected = selection('snapshot', arg, nodes);
   if (selected.length > 1) {
-    const ok = await confirmModal(`Pull ${selected.length} snapshots from the backend?`, selected.map((n) => `• ${label(n.snapshot)}`).join('\n'), 'Pull');
-    if (!ok) return;
-    await forEachReporting(selected, (n) => n.snapshot.name, 'Pull', async ({ snapshot: stale }) => pullOne(await recheckSnapshot(ctx, stale.id, 'pull')));
-    return;
+    return runOnSelection(ctx, 'snapshot', selected, 'pull', {
+      confirm: { message: `Pull ${selected.length} snapshots from the backend?`, detail: (lines) => lines, button: 'Pull' },
+      line: (name) => name, verb: 'Pull', run: pullOne,
+    });
   }
-  const target = await pickSnapshot(ctx, arg, 'pull', 'pulled');
-  if (target) await pullOne(target.snapshot);
-}
-
-/** Unlink (staff): removes the record without touching the backend; type the name. */
-export async function unlinkSnapshot(ctx: CommandContext, arg?: TargetArg): Promise<void> {
-  const target = await pickSnapshot(ctx, arg, 'unlink', 'unlinked');
-  if (!target) return;
-  const { snapshot } = target;
-  const ok = await confirmModal(`Unlink ${label(snapshot)}?`, 'Unlink removes the snapshot\'s record from Waldur WITHOUT touching the backend: the OpenStack snapshot stays, but Waldur stops managing it. This cannot be undone from here.', 'Unlink…');
-  if (!ok || !(await typeNameToConfirm(snapshot.name, `Unlink ${label(snapshot)}`, snapshot.id))) return;
-  await requireBackend(ctx).unlinkSnapshot(snapshot);
-  const parent = ctx.tree.find(`snapshot/${snapshot.id}`)?.parent;
-  if (parent) ctx.tree.refresh(parent);
-  void vscode.window.showInformationMessage(`${label(snapshot)} was unlinked from Waldur; the backend snapshot was not touched.`);
+  const target = await pickTarget(ctx, 'snapshot', arg, 'pull', 'pulled');
+  if (target) await pullOne(target);
 }
 
 /** Delete (modal); works on a multi-selection with one confirmation listing them. */
-export async function deleteSnapshot(ctx: CommandContext, arg?: TargetArg, nodes?: readonly TreeNode[]): Promise<void> {
-  const selected = selection('snapshot', arg, nodes);
-  const backend = requireBackend(ctx);
-  const deleteOne = async (snapshot: Snapshot): Promise<void> => {
+export async function deleteSnapshot(ctx: CommandContext, arg?: unknown, nodes?: readonly TreeNode[]): Promise<void> {
+  const deleteOne = async ({ resource: snapshot, backend, ref }: Target<'snapshot'>): Promise<void> => {
     await backend.deleteSnapshot(snapshot);
-    ctx.jobs?.followDeletion('snapshot', snapshot, { title: `Deleting ${label(snapshot)}`, failureTitle: 'Delete failed', success: () => `${label(snapshot)} was deleted.` });
+    ctx.jobs.followDeletion(ref, snapshot, { title: `Deleting ${label(snapshot)}`, failureTitle: 'Delete failed', success: () => `${label(snapshot)} was deleted.` });
   };
+  const selected = selection('snapshot', arg, nodes);
   if (selected.length > 1) {
-    const ok = await confirmModal(`Delete ${selected.length} snapshots?`, `${selected.map((n) => `• ${label(n.snapshot)} (${formatGiB(n.snapshot.sizeMiB)})`).join('\n')}\n\nThis cannot be undone.`, 'Delete');
-    if (!ok) return;
-    await forEachReporting(selected, (n) => n.snapshot.name, 'Delete', async ({ snapshot: stale }) => deleteOne(await recheckSnapshot(ctx, stale.id, 'delete')));
-    return;
+    return runOnSelection(ctx, 'snapshot', selected, 'delete', {
+      confirm: { message: `Delete ${selected.length} snapshots?`, detail: (lines) => `${lines}\n\nThis cannot be undone.`, button: 'Delete' },
+      line: (name, sizeMiB) => `${name} (${formatGiB(sizeMiB)})`, verb: 'Delete', run: deleteOne,
+    });
   }
-  const target = await pickSnapshot(ctx, arg, 'delete', 'deleted');
+  const target = await pickTarget(ctx, 'snapshot', arg, 'delete', 'deleted');
   if (!target) return;
-  const { snapshot } = target;
-  const ok = await confirmModal(`Delete snapshot ${label(snapshot)} (${formatGiB(snapshot.sizeMiB)})?`, 'The snapshot is destroyed in the backend. This cannot be undone.', 'Delete');
-  if (ok) await deleteOne(snapshot);
+  const ok = await confirmModal(`Delete snapshot ${label(target.resource)} (${formatGiB(target.resource.sizeMiB)})?`, 'The snapshot is destroyed in the backend. This cannot be undone.', 'Delete');
+  if (ok) await deleteOne(target);
+}
+
+/**
+ * Unlink (Waldur staff): removes the record without touching the backend; modal, then type the
+ * name. One flow for volumes and snapshots.
+ */
+export async function unlinkResource<K extends TargetKind>(ctx: CommandContext, kind: K, arg?: unknown): Promise<void> {
+  const target = await pickTarget(ctx, kind, arg, 'unlink', 'unlinked');
+  if (!target) return;
+  const { resource, backend, ref } = target;
+  const name = labelOf(resource, kind);
+  const unlink = kind === 'volume' ? backend.unlinkVolume?.bind(backend) : backend.unlinkSnapshot?.bind(backend);
+  if (!unlink) throw new Refusal(`${backend.capabilities.displayName} can't unlink ${kind}s.`);
+  const what = kind === 'volume' ? 'The OpenStack volume and its data stay' : 'The OpenStack snapshot stays';
+  const ok = await confirmModal(`Unlink ${name}?`, `Unlink removes the ${kind}'s record from ${backend.capabilities.displayName} WITHOUT touching the backend: ${what.charAt(0).toLowerCase()}${what.slice(1)}, but ${backend.capabilities.displayName} stops managing${kind === 'volume' ? ' and billing' : ''} it. This cannot be undone from here.`, 'Unlink…');
+  if (!ok || !(await typeNameToConfirm(resource.name, `Unlink ${name}`, resource.id))) return;
+  await (unlink as (r: typeof resource) => Promise<void>)(resource);
+  ctx.refresh.gone(ref);
+  void vscode.window.showInformationMessage(`${name} was unlinked from ${backend.capabilities.displayName}; the backend ${kind} was not touched.`);
 }

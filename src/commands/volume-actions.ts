@@ -1,62 +1,59 @@
 import * as vscode from 'vscode';
-import { formatGiB, type Volume } from '../model/types';
+import { Refusal } from '../core/errors';
+import { formatGiB, type Volume } from '../core/model';
+import { ref as makeRef } from '../core/ref';
 import {
   defaultSnapshotName, gibToMiB, minimumExtendGiB, parseKeptUntil, validateDescription, validateExtendGiB, validateName,
-} from '../model/validation';
+} from '../core/validation';
 import type { TreeNode } from '../tree/nodes';
 import { uiText } from '../util/escape';
-import { confirmModal, forEachReporting, typeNameToConfirm } from './prompts';
+import { confirmModal, typeNameToConfirm } from './prompts';
 import type { CommandContext } from './registry';
-import { Refusal, pickVolume, recheckVolume, requireBackend, selection, withProgress, type TargetArg } from './target';
+import { pickTarget, runOnSelection, selection, withProgress, type Target } from './target';
 
 const label = (v: Volume): string => uiText(v.name, 80) || 'the volume';
 
 /** Attach: pick one of the instances the server says the volume may be attached to. */
-export async function attachVolume(ctx: CommandContext, arg?: TargetArg): Promise<void> {
-  const target = await pickVolume(ctx, arg, 'attach', 'attached');
+export async function attachVolume(ctx: CommandContext, arg?: unknown): Promise<void> {
+  const target = await pickTarget(ctx, 'volume', arg, 'attach', 'attached');
   if (!target) return;
-  const { volume } = target;
-  const backend = requireBackend(ctx);
+  const { resource: volume, backend, ref } = target;
   const instances = await withProgress('Finding instances…', (signal) => backend.listAttachableInstances(volume, signal));
   if (!instances.length) {
-    throw new Refusal(`No instance can take ${label(volume)}: it must be in the same project and tenant${volume.availabilityZone ? `, in availability zone ${uiText(volume.availabilityZone, 60)}` : ''}, and ACTIVE or SHUTOFF.`);
+    throw new Refusal(`No instance can take ${label(volume)}: it must be in the same project${volume.availabilityZone ? `, in availability zone ${uiText(volume.availabilityZone, 60)}` : ''}, and running or shut off.`);
   }
   const picked = await vscode.window.showQuickPick(instances.map((i) => ({
     label: uiText(i.name) || '(unnamed instance)',
-    description: uiText([i.runtimeState, i.availabilityZone ? `zone ${i.availabilityZone}` : undefined].filter(Boolean).join(' · '), 120),
+    description: uiText([i.statusLabel, i.availabilityZone ? `zone ${i.availabilityZone}` : undefined].filter(Boolean).join(' · '), 120),
     instance: i,
   })), { title: `Attach ${label(volume)} to…`, placeHolder: 'Select an instance', matchOnDescription: true });
   if (!picked) return;
   const instanceName = uiText(picked.instance.name, 80);
   await backend.attachVolume(volume, picked.instance);
-  ctx.jobs?.followVolume(volume, 'attach', {
+  ctx.jobs.follow(ref, volume, 'attach', {
     title: `Attaching ${label(volume)} to ${instanceName}`,
     failureTitle: 'Attach failed',
     success: (v) => `${label(v)} is attached to ${uiText(v.instanceName ?? instanceName, 80)}${v.device ? ` as ${uiText(v.device, 40)}` : ''}.`,
   });
 }
 
-/** Detach: only in-use, non-bootable volumes; confirmed in a modal. */
-export async function detachVolume(ctx: CommandContext, arg?: TargetArg): Promise<void> {
-  const target = await pickVolume(ctx, arg, 'detach', 'detached');
+/** Detach: confirmed in a modal. */
+export async function detachVolume(ctx: CommandContext, arg?: unknown): Promise<void> {
+  const target = await pickTarget(ctx, 'volume', arg, 'detach', 'detached');
   if (!target) return;
-  const { volume } = target;
+  const { resource: volume, backend, ref } = target;
   const from = volume.instanceName ? ` from ${uiText(volume.instanceName, 80)}` : '';
   const ok = await confirmModal(`Detach ${label(volume)}${from}?`, 'Unmount its file systems inside the instance first, or data being written may be lost.', 'Detach');
   if (!ok) return;
-  await requireBackend(ctx).detachVolume(volume);
-  ctx.jobs?.followVolume(volume, 'detach', {
-    title: `Detaching ${label(volume)}`,
-    failureTitle: 'Detach failed',
-    success: (v) => `${label(v)} is detached${from}.`,
-  });
+  await backend.detachVolume(volume);
+  ctx.jobs.follow(ref, volume, 'detach', { title: `Detaching ${label(volume)}`, failureTitle: 'Detach failed', success: (v) => `${label(v)} is detached${from}.` });
 }
 
 /** Extend: a whole number of GiB ≥ current + 1, validated as it is typed; sent in MiB. */
-export async function extendVolume(ctx: CommandContext, arg?: TargetArg): Promise<void> {
-  const target = await pickVolume(ctx, arg, 'extend', 'extended');
+export async function extendVolume(ctx: CommandContext, arg?: unknown): Promise<void> {
+  const target = await pickTarget(ctx, 'volume', arg, 'extend', 'extended');
   if (!target) return;
-  const { volume } = target;
+  const { resource: volume, backend, ref } = target;
   const min = minimumExtendGiB(volume.sizeMiB);
   const attachedNote = volume.instanceName ? ` It is attached to ${uiText(volume.instanceName, 60)}, which must be shut off (SHUTOFF) for the server to accept.` : '';
   const input = await vscode.window.showInputBox({
@@ -68,31 +65,24 @@ export async function extendVolume(ctx: CommandContext, arg?: TargetArg): Promis
   });
   if (input === undefined || validateExtendGiB(input, volume.sizeMiB)) return;
   const gib = Number(input.trim());
-  await requireBackend(ctx).extendVolume(volume, gibToMiB(gib));
-  ctx.jobs?.followVolume(volume, 'extend', {
-    title: `Extending ${label(volume)} to ${gib} GiB`,
-    failureTitle: 'Extend failed',
-    success: (v) => `${label(v)} is now ${formatGiB(v.sizeMiB)}.`,
-  });
+  await backend.extendVolume(volume, gibToMiB(gib));
+  ctx.jobs.follow(ref, volume, 'extend', { title: `Extending ${label(volume)} to ${gib} GiB`, failureTitle: 'Extend failed', success: (v) => `${label(v)} is now ${formatGiB(v.sizeMiB)}.` });
 }
 
-/** Retype: the tenant's volume types minus the current one. */
-export async function retypeVolume(ctx: CommandContext, arg?: TargetArg): Promise<void> {
-  const target = await pickVolume(ctx, arg, 'retype', 'retyped');
+/** Retype: the volume types the backend offers for it, minus the current one. */
+export async function retypeVolume(ctx: CommandContext, arg?: unknown): Promise<void> {
+  const target = await pickTarget(ctx, 'volume', arg, 'retype', 'retyped');
   if (!target) return;
-  const { volume } = target;
-  if (!volume.tenantId) throw new Refusal(`${label(volume)} has no tenant, so its volume types are unknown.`);
-  const backend = requireBackend(ctx);
-  const types = (await withProgress('Loading volume types…', (signal) => backend.listVolumeTypes(volume.tenantId!, signal)))
-    .filter((t) => t.name !== volume.typeName);
-  if (!types.length) throw new Refusal(`There is no other volume type in this tenant${volume.typeName ? ` than ${uiText(volume.typeName, 40)}` : ''}.`);
+  const { resource: volume, backend, ref } = target;
+  const types = (await withProgress('Loading volume types…', (signal) => backend.listVolumeTypes(volume, signal))).filter((t) => t.name !== volume.typeName);
+  if (!types.length) throw new Refusal(`There is no other volume type here${volume.typeName ? ` than ${uiText(volume.typeName, 40)}` : ''}.`);
   const picked = await vscode.window.showQuickPick(types.map((t) => ({ label: uiText(t.name) || '(unnamed type)', description: uiText(t.description, 120), type: t })), {
     title: `Retype ${label(volume)}${volume.typeName ? ` (now ${uiText(volume.typeName, 40)})` : ''}`,
     placeHolder: 'Select the new volume type',
   });
   if (!picked) return;
   await backend.retypeVolume(volume, picked.type);
-  ctx.jobs?.followVolume(volume, 'retype', {
+  ctx.jobs.follow(ref, volume, 'retype', {
     title: `Retyping ${label(volume)} to ${uiText(picked.type.name, 40)}`,
     failureTitle: 'Retype failed',
     success: (v) => `${label(v)} is now of type ${uiText(v.typeName ?? picked.type.name, 40)}.`,
@@ -103,61 +93,66 @@ export async function retypeVolume(ctx: CommandContext, arg?: TargetArg): Promis
  * Snapshot: name (default `<volume>-snapshot`), optional description and keep-until date.
  * On a multi-selection: one confirmation listing the volumes, default names, kept forever.
  */
-export async function snapshotVolume(ctx: CommandContext, arg?: TargetArg, nodes?: readonly TreeNode[]): Promise<void> {
+export async function snapshotVolume(ctx: CommandContext, arg?: unknown, nodes?: readonly TreeNode[]): Promise<void> {
   const selected = selection('volume', arg, nodes);
-  if (selected.length > 1) return snapshotMany(ctx, selected.map((n) => n.volume));
-  const target = await pickVolume(ctx, arg, 'snapshot', 'snapshotted');
+  if (selected.length > 1) {
+    return runOnSelection(ctx, 'volume', selected, 'snapshot', {
+      confirm: { message: `Create snapshots of ${selected.length} volumes?`, detail: (lines) => `${lines}\n\nEach snapshot is kept forever.`, button: 'Create Snapshots' },
+      line: (name) => `${name} → ${uiText(defaultSnapshotName(name), 80)}`,
+      verb: 'Snapshot',
+      run: (t) => createSnapshot(ctx, t, { name: defaultSnapshotName(t.resource.name) }),
+    });
+  }
+  const target = await pickTarget(ctx, 'volume', arg, 'snapshot', 'snapshotted');
   if (!target) return;
-  const { volume } = target;
+  const volume = target.resource;
+  const keeps = target.backend.capabilities.editable.snapshot.includes('keptUntil');
+  const steps = keeps ? 3 : 2;
   const name = await vscode.window.showInputBox({
-    title: `Snapshot ${label(volume)} (1/3)`, prompt: 'Snapshot name', value: defaultSnapshotName(volume.name), ignoreFocusOut: true,
+    title: `Snapshot ${label(volume)} (1/${steps})`, prompt: 'Snapshot name', value: defaultSnapshotName(volume.name), ignoreFocusOut: true,
     validateInput: (v) => validateName(v, 'snapshot name'),
   });
   if (name === undefined || validateName(name)) return;
   const description = await vscode.window.showInputBox({
-    title: `Snapshot ${label(volume)} (2/3)`, prompt: 'Description (optional)', ignoreFocusOut: true, validateInput: validateDescription,
+    title: `Snapshot ${label(volume)} (2/${steps})`, prompt: 'Description (optional)', ignoreFocusOut: true, validateInput: validateDescription,
   });
   if (description === undefined || validateDescription(description)) return;
-  const kept = await vscode.window.showInputBox({
-    title: `Snapshot ${label(volume)} (3/3)`, prompt: 'Keep until (YYYY-MM-DD, UTC; empty = keep forever)', placeHolder: 'keep forever', ignoreFocusOut: true,
-    validateInput: (v) => parseKeptUntil(v).error,
-  });
-  if (kept === undefined) return;
-  const keptUntil = parseKeptUntil(kept);
-  if (keptUntil.error !== undefined) return;
-  await createSnapshot(ctx, volume, { name: name.trim(), description: description.trim() || undefined, keptUntil: keptUntil.value ?? undefined });
+  let keptUntil: string | undefined;
+  if (keeps) {
+    const kept = await vscode.window.showInputBox({
+      title: `Snapshot ${label(volume)} (3/3)`, prompt: 'Keep until (YYYY-MM-DD, UTC; empty = keep forever)', placeHolder: 'keep forever', ignoreFocusOut: true,
+      validateInput: (v) => parseKeptUntil(v).error,
+    });
+    if (kept === undefined) return;
+    const parsed = parseKeptUntil(kept);
+    if (parsed.error !== undefined) return;
+    keptUntil = parsed.value ?? undefined;
+  }
+  await createSnapshot(ctx, target, { name: name.trim(), description: description.trim() || undefined, keptUntil });
 }
 
-async function snapshotMany(ctx: CommandContext, listed: Volume[]): Promise<void> {
-  const ok = await confirmModal(`Create snapshots of ${listed.length} volumes?`, `${listed.map((v) => `• ${label(v)} → ${uiText(defaultSnapshotName(v.name), 80)}`).join('\n')}\n\nEach snapshot is kept forever.`, 'Create Snapshots');
-  if (!ok) return;
-  await forEachReporting(listed, (v) => v.name, 'Snapshot', async (stale) => {
-    const volume = await recheckVolume(ctx, stale.id, 'snapshot');
-    await createSnapshot(ctx, volume, { name: defaultSnapshotName(volume.name) });
-  });
-}
-
-async function createSnapshot(ctx: CommandContext, volume: Volume, input: { name: string; description?: string; keptUntil?: string }): Promise<void> {
-  const snapshot = await requireBackend(ctx).snapshotVolume(volume, input);
-  const node = ctx.tree.find(`volume/${volume.id}`);
-  if (node) ctx.tree.refresh(node);
-  ctx.jobs?.followSnapshot(snapshot, 'create', {
+async function createSnapshot(ctx: CommandContext, { resource: volume, backend, ref }: Target<'volume'>, input: { name: string; description?: string; keptUntil?: string }): Promise<void> {
+  const snapshot = await backend.snapshotVolume(volume, input);
+  ctx.refresh.added(ref);
+  ctx.jobs.follow(makeRef(ref.connectionId, 'snapshot', snapshot.id), { ...snapshot, sourceVolumeId: snapshot.sourceVolumeId ?? volume.id }, 'create', {
     title: `Creating snapshot ${uiText(snapshot.name, 80)}`,
     failureTitle: 'Snapshot failed',
     success: (s) => `Snapshot ${uiText(s.name, 80)} of ${label(volume)} is ready.`,
   });
 }
 
-/** Edit name, description or bootable. */
-export async function editVolume(ctx: CommandContext, arg?: TargetArg): Promise<void> {
-  const target = await pickVolume(ctx, arg, 'edit', 'edited');
+/** Edit the fields the backend lets change (name, description, bootable). */
+export async function editVolume(ctx: CommandContext, arg?: unknown): Promise<void> {
+  const target = await pickTarget(ctx, 'volume', arg, 'edit', 'edited');
   if (!target) return;
-  const { volume } = target;
-  const field = await vscode.window.showQuickPick([
+  const { resource: volume, backend, ref } = target;
+  const editable = backend.capabilities.editable.volume;
+  const fields = [
     { label: 'Name', description: uiText(volume.name, 80), field: 'name' as const },
     { label: 'Description', description: uiText(volume.description, 80) || '(empty)', field: 'description' as const },
     { label: volume.bootable ? 'Mark as not bootable' : 'Mark as bootable', description: `now ${volume.bootable ? 'bootable' : 'not bootable'}`, field: 'bootable' as const },
-  ], { title: `Edit ${label(volume)}`, placeHolder: 'What to change' });
+  ].filter((f) => editable.includes(f.field));
+  const field = await vscode.window.showQuickPick(fields, { title: `Edit ${label(volume)}`, placeHolder: 'What to change' });
   if (!field) return;
   let changes: { name?: string; description?: string; bootable?: boolean };
   if (field.field === 'bootable') {
@@ -171,53 +166,50 @@ export async function editVolume(ctx: CommandContext, arg?: TargetArg): Promise<
     if (description === undefined || validateDescription(description) || description === volume.description) return;
     changes = { description };
   }
-  const updated = await requireBackend(ctx).updateVolume(volume, changes);
-  ctx.tree.updateVolume(updated);
+  const updated = await backend.updateVolume(volume, changes);
+  ctx.refresh.resource(ref, updated);
   void vscode.window.showInformationMessage(`${label(updated)} was updated.`);
 }
 
 /** Pull (sync from the backend); works on a multi-selection. */
-export async function pullVolume(ctx: CommandContext, arg?: TargetArg, nodes?: readonly TreeNode[]): Promise<void> {
+export async function pullVolume(ctx: CommandContext, arg?: unknown, nodes?: readonly TreeNode[]): Promise<void> {
   const selected = selection('volume', arg, nodes);
   if (selected.length > 1) {
-    const ok = await confirmModal(`Pull ${selected.length} volumes from the backend?`, selected.map((n) => `• ${label(n.volume)}`).join('\n'), 'Pull');
-    if (!ok) return;
-    await forEachReporting(selected, (n) => n.volume.name, 'Pull', async ({ volume: stale }) => pullOne(ctx, await recheckVolume(ctx, stale.id, 'pull')));
-    return;
+    return runOnSelection(ctx, 'volume', selected, 'pull', {
+      confirm: { message: `Pull ${selected.length} volumes from the backend?`, detail: (lines) => lines, button: 'Pull' },
+      line: (name) => name, verb: 'Pull', run: (t) => pullOne(ctx, t),
+    });
   }
-  const target = await pickVolume(ctx, arg, 'pull', 'pulled');
-  if (target) await pullOne(ctx, target.volume);
+  const target = await pickTarget(ctx, 'volume', arg, 'pull', 'pulled');
+  if (target) await pullOne(ctx, target);
 }
 
-async function pullOne(ctx: CommandContext, volume: Volume): Promise<void> {
-  await requireBackend(ctx).pullVolume(volume);
-  ctx.jobs?.followVolume(volume, 'pull', { title: `Pulling ${label(volume)}`, failureTitle: 'Pull failed', success: (v) => `${label(v)} is in sync with the backend.` });
+async function pullOne(ctx: CommandContext, { resource: volume, backend, ref }: Target<'volume'>): Promise<void> {
+  if (!backend.pullVolume) throw new Refusal(`${backend.capabilities.displayName} can't pull volumes.`);
+  await backend.pullVolume(volume);
+  ctx.jobs.follow(ref, volume, 'pull', { title: `Pulling ${label(volume)}`, failureTitle: 'Pull failed', success: (v) => `${label(v)} is in sync with the backend.` });
 }
 
-/** Unlink (staff): removes the record without touching the backend; type the name. */
-export async function unlinkVolume(ctx: CommandContext, arg?: TargetArg): Promise<void> {
-  const target = await pickVolume(ctx, arg, 'unlink', 'unlinked');
+/** Delete: modal, type the name; a Waldur delete is a marketplace order that may need approval. */
+export async function deleteVolume(ctx: CommandContext, arg?: unknown): Promise<void> {
+  const target = await pickTarget(ctx, 'volume', arg, 'delete', 'deleted');
   if (!target) return;
-  const { volume } = target;
-  const ok = await confirmModal(`Unlink ${label(volume)}?`, 'Unlink removes the volume\'s record from Waldur WITHOUT touching the backend: the OpenStack volume and its data stay, but Waldur stops managing and billing it. This cannot be undone from here.', 'Unlink…');
-  if (!ok || !(await typeNameToConfirm(volume.name, `Unlink ${label(volume)}`, volume.id))) return;
-  await requireBackend(ctx).unlinkVolume(volume);
-  const parent = ctx.tree.find(`volume/${volume.id}`)?.parent;
-  if (parent) ctx.tree.refresh(parent);
-  void vscode.window.showInformationMessage(`${label(volume)} was unlinked from Waldur; the backend volume was not touched.`);
-}
-
-/** Delete: a marketplace terminate order; modal, type the name, show the order. */
-export async function deleteVolume(ctx: CommandContext, arg?: TargetArg): Promise<void> {
-  const target = await pickVolume(ctx, arg, 'delete', 'deleted');
-  if (!target) return;
-  const { volume } = target;
-  const ok = await confirmModal(`Delete ${label(volume)} (${formatGiB(volume.sizeMiB)})?`, 'This creates a marketplace termination order. The volume and all its data will be destroyed once the order is executed; depending on your organization, the order may need approval first.', 'Delete…');
+  const { resource: volume, backend, ref } = target;
+  const byOrder = backend.capabilities.deleteVolume === 'order';
+  const detail = byOrder
+    ? 'This creates a marketplace termination order. The volume and all its data will be destroyed once the order is executed; depending on your organization, the order may need approval first.'
+    : 'The volume and all its data will be destroyed. This cannot be undone.';
+  const ok = await confirmModal(`Delete ${label(volume)} (${formatGiB(volume.sizeMiB)})?`, detail, 'Delete…');
   if (!ok || !(await typeNameToConfirm(volume.name, `Delete ${label(volume)}`, volume.id))) return;
-  const order = await requireBackend(ctx).deleteVolume(volume);
-  const orderText = order.id ? `Termination order ${uiText(order.id, 64)} was created` : 'A termination order was created';
-  void vscode.window.showInformationMessage(`${orderText} for ${label(volume)}. It may need approval before the volume is deleted.`, ...(order.id ? ['Copy Order ID'] : [])).then((choice) => {
-    if (choice) void vscode.env.clipboard.writeText(order.id);
+  const outcome = await backend.deleteVolume(volume);
+  if (outcome.kind === 'order') {
+    const orderText = outcome.orderId ? `Termination order ${uiText(outcome.orderId, 64)} was created` : 'A termination order was created';
+    void vscode.window.showInformationMessage(`${orderText} for ${label(volume)}. It may need approval before the volume is deleted.`, ...(outcome.orderId ? ['Copy Order ID'] : [])).then((choice) => {
+      if (choice) void vscode.env.clipboard.writeText(outcome.orderId);
+    });
+  }
+  ctx.jobs.followDeletion(ref, volume, {
+    title: `Deleting ${label(volume)}`, failureTitle: 'Delete failed', success: () => `${label(volume)} was deleted.`,
+    waitingNote: byOrder ? 'the termination order may be waiting for approval' : undefined,
   });
-  ctx.jobs?.followDeletion('volume', volume, { title: `Deleting ${label(volume)}`, failureTitle: 'Delete failed', success: () => `${label(volume)} was deleted.` });
 }

@@ -1,4 +1,4 @@
-import { ApiError, describeError } from '../api/errors';
+import { ApiError, describeError } from '../core/errors';
 import { DEFAULT_SCHEDULE, formatDuration, nextDelay, type PollSchedule } from './schedule';
 
 /**
@@ -26,7 +26,7 @@ export type JobState = 'running' | 'succeeded' | 'failed' | 'timed-out' | 'cance
 
 /** What to follow and how to judge it. `R` is the resource as read (a Volume, a Snapshot…). */
 export interface JobSpec<R> {
-  /** `volume/<uuid>` or `snapshot/<uuid>` (the tree node id). */
+  /** The resource's key (`refKey` of src/core/ref.ts, which is also its tree row id). */
   resourceKey: string;
   /** `extend`, `attach`, `delete`, … — with the key, what makes a job a duplicate. */
   action: string;
@@ -95,6 +95,8 @@ export interface WatchSpec<R> {
   /** Stop watching after this long (default: the tracker's job timeout): a stuck row is not read forever. */
   timeoutMs?: number;
   onTimeout?(): void;
+  /** Keeps reading while the tree view is hidden (a visible detail panel asked for it). */
+  keepWhenPaused?: boolean;
 }
 
 export type TrackerLog = (level: 'debug' | 'warn' | 'error', message: string) => void;
@@ -267,6 +269,13 @@ export class JobTracker implements Disposable {
     for (const id of [...this.running.keys()]) this.cancel(id, message);
   }
 
+  /** Stops following the jobs whose resource key matches (e.g. every job of a removed connection). */
+  cancelWhere(matches: (resourceKey: string) => boolean, message?: string): number {
+    const ids = [...this.running.values()].filter((j) => matches(j.record.resourceKey)).map((j) => j.record.id);
+    ids.forEach((id) => this.cancel(id, message));
+    return ids.length;
+  }
+
   private scheduleJob<R>(job: RunningJob<R>): void {
     if (job.record.state !== 'running') return;
     const now = this.clock.now();
@@ -368,6 +377,7 @@ export class JobTracker implements Disposable {
     const existing = this.watchers.get(key);
     if (existing) {
       existing.spec = spec as WatchSpec<unknown>;
+      this.scheduleWatcher(existing);
       return true;
     }
     const deadline = this.clock.now() + Math.max(0, spec.timeoutMs ?? this.defaultTimeoutMs);
@@ -390,6 +400,10 @@ export class JobTracker implements Disposable {
     for (const key of [...this.watchers.keys()]) this.unwatch(key);
   }
 
+  unwatchWhere(matches: (key: string) => boolean): void {
+    for (const key of [...this.watchers.keys()]) if (matches(key)) this.unwatch(key);
+  }
+
   isWatching(key: string): boolean {
     return this.watchers.has(key);
   }
@@ -403,6 +417,7 @@ export class JobTracker implements Disposable {
     if (this.isPaused) return;
     this.isPaused = true;
     for (const watcher of this.watchers.values()) {
+      if (watcher.spec.keepWhenPaused) continue;
       if (watcher.timer !== undefined) this.clock.clearTimeout(watcher.timer);
       watcher.timer = undefined;
     }
@@ -413,6 +428,7 @@ export class JobTracker implements Disposable {
     if (!this.isPaused) return;
     this.isPaused = false;
     for (const watcher of this.watchers.values()) {
+      if (watcher.spec.keepWhenPaused) continue;
       watcher.attempt = 0;
       this.scheduleWatcher(watcher);
     }
@@ -423,14 +439,14 @@ export class JobTracker implements Disposable {
   }
 
   private scheduleWatcher<R>(watcher: Watcher<R>): void {
-    if (this.isPaused || watcher.inFlight || watcher.timer !== undefined || this.watchers.get(watcher.key) !== watcher) return;
+    if ((this.isPaused && !watcher.spec.keepWhenPaused) || watcher.inFlight || watcher.timer !== undefined || this.watchers.get(watcher.key) !== watcher) return;
     const delay = Math.max(0, Math.min(nextDelay(watcher.attempt, this.schedule), watcher.deadline - this.clock.now()));
     watcher.timer = this.clock.setTimeout(() => void this.pollWatcher(watcher), delay);
   }
 
   private async pollWatcher<R>(watcher: Watcher<R>): Promise<void> {
     watcher.timer = undefined;
-    if (this.watchers.get(watcher.key) !== watcher || this.isPaused) return;
+    if (this.watchers.get(watcher.key) !== watcher || (this.isPaused && !watcher.spec.keepWhenPaused)) return;
     if (this.clock.now() >= watcher.deadline) {
       this.log('debug', `[jobs] stopped watching ${watcher.key}: still moving after ${formatDuration(this.clock.now() - (watcher.deadline - (watcher.spec.timeoutMs ?? this.defaultTimeoutMs)))}`);
       this.unwatch(watcher.key);

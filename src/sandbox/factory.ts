@@ -17,20 +17,8 @@ import type {
   VolumeRecord,
   VolumeTypeRecord,
 } from './types';
-
-/** mulberry32: tiny, fast, good enough for fake data. */
-export function makeRng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-export const GiB = 1024;
+import { makeRng } from './rng';
+import { attachVolume, fakeTraceback, GiB, marketplaceState } from './records';
 
 /** Marketplace names shared by all volumes; volumes are sold through one offering per tenant. */
 const STORAGE_CATEGORY = { uuid: '5b61d0811cfe4ed6a004119795a4c532', name: 'Block storage' };
@@ -680,52 +668,4 @@ function azUuid(tenant: TenantRecord, zone: string): string {
   let h = 0;
   for (const ch of zone) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
   return `${tenant.uuid.slice(0, 24)}${h.toString(16).padStart(8, '0').slice(-8)}`;
-}
-
-/** Marketplace resource states (Creating, OK, Erred, Updating, Terminating) mirror the core state. */
-export function marketplaceState(state: StateDisplay): string {
-  switch (state) {
-    case 'Creation Scheduled':
-    case 'Creating':
-      return 'Creating';
-    case 'Update Scheduled':
-    case 'Updating':
-      return 'Updating';
-    case 'Deletion Scheduled':
-    case 'Deleting':
-      return 'Terminating';
-    default:
-      return state;
-  }
-}
-
-export function attachVolume(volume: VolumeRecord, instance: InstanceRecord, device: string): void {
-  volume.instance = instance.url;
-  volume.instance_name = instance.name;
-  volume.device = device;
-  volume.runtime_state = 'in-use';
-  if (instance.marketplace_resource_uuid) volume.instance_marketplace_uuid = instance.marketplace_resource_uuid;
-}
-
-export function detachVolume(volume: VolumeRecord): void {
-  volume.instance = null;
-  volume.instance_name = '';
-  volume.device = '';
-  volume.runtime_state = 'available';
-  // Not `delete`: that turns the record into a slow dictionary-mode object; JSON omits undefined.
-  volume.instance_marketplace_uuid = undefined;
-}
-
-/** A multi-line Python traceback in the style Waldur stores in `error_traceback`. */
-export function fakeTraceback(method: string, message: string): string {
-  return [
-    'Traceback (most recent call last):',
-    '  File "/usr/src/waldur/src/waldur_core/core/tasks.py", line 232, in execute',
-    '    return self.execute(*args, **kwargs)',
-    `  File "/usr/src/waldur/src/waldur_openstack/backend.py", line 1884, in ${method}`,
-    `    self.cinder_client.volumes.${method.replace(/_volume$/, '')}(backend_id)`,
-    '  File "/usr/local/lib/python3.11/site-packages/cinderclient/client.py", line 231, in request',
-    '    raise exceptions.from_response(resp, body)',
-    `waldur_openstack.exceptions.OpenStackBackendError: ${message}`,
-  ].join('\n');
 }

@@ -69,7 +69,8 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     orders: [],
   };
   const factory = new Factory(store, opts.seed ?? 1);
-  let app: SandboxServer | undefined;
+  // Requests that arrive before the store is seeded get 503; `app` is set once it is.
+  let app: SandboxServer | undefined = undefined;
   const server = createServer((req, res) => {
     if (!app) {
       res.writeHead(503).end();

@@ -7,7 +7,8 @@
  * The seeded transitional volumes stay transitional for good (like a stuck volume on a real
  * cloud) so counts in the seed are stable; only resources touched through the API move.
  */
-import { Factory, GiB } from './factory';
+import { Factory } from './factory';
+import { GiB } from './records';
 import type { Store, StateDisplay, TenantRecord, VolumeRecord, VolumeTypeRecord } from './types';
 
 export interface SandboxUserInfo {

@@ -6,7 +6,7 @@
  * real server sends. Sandbox-only bookkeeping lives in properties starting with `_`; those are
  * stripped before anything goes over the wire (see `publicView` in http.ts).
  */
-import type { components } from '../api/waldur.gen';
+import type { components } from '../backends/waldur/waldur.gen';
 
 type S = components['schemas'];
 

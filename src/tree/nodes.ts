@@ -1,16 +1,37 @@
-import { allowedSnapshotActions, allowedVolumeActions } from '../model/actions';
-import { displayState, isTransitional, stateCategory } from '../model/state';
-import { formatGiB, type Organization, type Project, type Snapshot, type Volume } from '../model/types';
+import type { ScopeLevel } from '../core/capabilities';
+import { formatGiB, type Scope, type Snapshot, type Volume } from '../core/model';
+import { connectionKey, messageKey, ref, refKey, type ResourceRef } from '../core/ref';
+import { allowedSnapshotActions, allowedVolumeActions, type RuledBackend, type Viewer } from '../core/rules';
+import type { Status } from '../core/status';
 import { escapeMarkdown, plainText } from '../util/escape';
 import { formatDate, formatDateTime } from '../util/time';
 
-/** Tree elements are plain data; the VS Code layer maps them with {@link present}. */
-export type TreeNode = OrganizationNode | ProjectNode | VolumeNode | SnapshotNode | MessageNode;
+/**
+ * Tree elements are plain data; the VS Code layer maps them with {@link present}. Every id is a
+ * key from src/core/ref.ts, so the same resource in two connections never collides.
+ */
+export type TreeNode = ConnectionNode | ScopeNode | VolumeNode | SnapshotNode | MessageNode;
 
-export interface OrganizationNode { kind: 'organization'; id: string; organization: Organization; parent?: undefined }
-export interface ProjectNode { kind: 'project'; id: string; project: Project; parent: OrganizationNode }
-export interface VolumeNode { kind: 'volume'; id: string; volume: Volume; parent: ProjectNode }
-export interface SnapshotNode { kind: 'snapshot'; id: string; snapshot: Snapshot; parent: VolumeNode }
+/** What a connection's root row shows (from the connection layer). */
+export interface ConnectionInfo {
+  label: string;
+  /** `waldur`, `demo`, later `openstack`. */
+  kind: string;
+  state: 'connecting' | 'ready' | 'unauthorized' | 'offline';
+  problem?: string;
+  /** `alice @ waldur.example.com`. */
+  who: string;
+  readOnly: boolean;
+}
+
+export interface ConnectionNode { kind: 'connection'; id: string; connectionId: string; info: ConnectionInfo; parent?: undefined }
+export interface ScopeNode {
+  kind: 'scope'; id: string; ref: ResourceRef; scope: Scope; level: ScopeLevel; parent: ConnectionNode | ScopeNode;
+  /** How many children its last load found ("13 volumes"); unknown until expanded. */
+  count?: { n: number; noun: string };
+}
+export interface VolumeNode { kind: 'volume'; id: string; ref: ResourceRef; volume: Volume; parent: ScopeNode }
+export interface SnapshotNode { kind: 'snapshot'; id: string; ref: ResourceRef; snapshot: Snapshot; parent: VolumeNode }
 /** "Couldn't load volumes: …" (with Retry of `parent`) or "No volumes in this project". */
 export interface MessageNode {
   kind: 'message';
@@ -18,38 +39,51 @@ export interface MessageNode {
   severity: 'error' | 'empty';
   text: string;
   detail?: string;
-  parent: TreeNode | undefined;
+  parent: ConnectionNode | ScopeNode | VolumeNode;
 }
 
-export type ParentNode = OrganizationNode | ProjectNode | VolumeNode;
+export type ParentNode = ConnectionNode | ScopeNode | VolumeNode;
+export type ResourceNode = VolumeNode | SnapshotNode;
 
-export const organizationNode = (organization: Organization): OrganizationNode => ({ kind: 'organization', id: `org/${organization.id}`, organization });
-export const projectNode = (project: Project, parent: OrganizationNode): ProjectNode => ({ kind: 'project', id: `project/${project.id}`, project, parent });
-export const volumeNode = (volume: Volume, parent: ProjectNode): VolumeNode => ({ kind: 'volume', id: `volume/${volume.id}`, volume, parent });
-export const snapshotNode = (snapshot: Snapshot, parent: VolumeNode): SnapshotNode => ({ kind: 'snapshot', id: `snapshot/${snapshot.id}`, snapshot, parent });
+/** The connection a node belongs to. */
+export function connectionIdOf(node: TreeNode): string {
+  switch (node.kind) {
+    case 'connection': return node.connectionId;
+    case 'message': return connectionIdOf(node.parent);
+    default: return node.ref.connectionId;
+  }
+}
 
-const CHILD_NOUN: Record<ParentNode['kind'] | 'root', { plural: string; where: string }> = {
-  root: { plural: 'organizations', where: 'for this account' },
-  organization: { plural: 'projects', where: 'in this organization' },
-  project: { plural: 'volumes', where: 'in this project' },
-  volume: { plural: 'snapshots', where: 'of this volume' },
+export const connectionNode = (connectionId: string, info: ConnectionInfo): ConnectionNode => ({ kind: 'connection', id: connectionKey(connectionId), connectionId, info });
+export const scopeNode = (scope: Scope, level: ScopeLevel, parent: ConnectionNode | ScopeNode): ScopeNode => {
+  const r = ref(connectionIdOf(parent), scope.kind, scope.id);
+  return { kind: 'scope', id: refKey(r), ref: r, scope, level, parent };
+};
+export const volumeNode = (volume: Volume, parent: ScopeNode): VolumeNode => {
+  const r = ref(parent.ref.connectionId, 'volume', volume.id);
+  return { kind: 'volume', id: refKey(r), ref: r, volume, parent };
+};
+export const snapshotNode = (snapshot: Snapshot, parent: VolumeNode): SnapshotNode => {
+  const r = ref(parent.ref.connectionId, 'snapshot', snapshot.id);
+  return { kind: 'snapshot', id: refKey(r), ref: r, snapshot, parent };
 };
 
+/** What the children of `parent` are called: its child scope level, volumes or snapshots. */
+export interface ChildNoun { plural: string; where: string }
+
 /** The child shown when loading the children of `parent` failed. */
-export function errorNode(parent: ParentNode | undefined, reason: string): MessageNode {
-  const noun = CHILD_NOUN[parent?.kind ?? 'root'].plural;
-  return { kind: 'message', id: `${parent?.id ?? 'root'}/error`, severity: 'error', text: `Couldn't load ${noun}: ${plainText(reason, 300)}`, detail: reason, parent };
+export function errorNode(parent: ParentNode, noun: ChildNoun, reason: string): MessageNode {
+  return { kind: 'message', id: messageKey(parent.id, 'error'), severity: 'error', text: `Couldn't load ${noun.plural}: ${plainText(reason, 300)}`, detail: reason, parent };
 }
 
 /** The child shown when `parent` has no children. */
-export function emptyNode(parent: ParentNode | undefined): MessageNode {
-  const { plural, where } = CHILD_NOUN[parent?.kind ?? 'root'];
-  return { kind: 'message', id: `${parent?.id ?? 'root'}/empty`, severity: 'empty', text: `No ${plural} ${where}`, parent };
+export function emptyNode(parent: ParentNode, noun: ChildNoun): MessageNode {
+  return { kind: 'message', id: messageKey(parent.id, 'empty'), severity: 'empty', text: `No ${noun.plural} ${noun.where}`, parent };
 }
 
-/** Wraps children: an empty list becomes one "No … " message node. */
-export function childrenOrEmpty<T extends TreeNode>(parent: ParentNode | undefined, children: T[]): TreeNode[] {
-  return children.length ? children : [emptyNode(parent)];
+/** Wraps children: an empty list becomes one "No …" message node. */
+export function childrenOrEmpty<T extends TreeNode>(parent: ParentNode, noun: ChildNoun, children: T[]): TreeNode[] {
+  return children.length ? children : [emptyNode(parent, noun)];
 }
 
 export interface Presentation {
@@ -63,11 +97,16 @@ export interface Presentation {
   collapsible: 'none' | 'collapsed';
 }
 
-/** Volume row's description: `40 GiB · in-use · web-01`. */
+/** What presenting a resource row needs: the backend's rules and who looks. */
+export interface PresentContext {
+  backend: RuledBackend | undefined;
+  viewer: Viewer;
+}
+
+/** `40 GiB · in-use · → web-01`; a busy or erred volume shows its status, then its runtime state. */
 export function volumeDescription(v: Volume): string {
-  const parts = [formatGiB(v.sizeMiB)];
-  if (isTransitional(v.state)) parts.push(displayState(v.state));
-  parts.push(v.runtimeState || displayState(v.state));
+  const parts = [formatGiB(v.sizeMiB), plainText(v.status.label, 40) || '?'];
+  if (v.runtimeState && v.runtimeState !== v.status.label) parts.push(plainText(v.runtimeState, 40));
   if (v.instanceName) parts.push(`→ ${plainText(v.instanceName, 60)}`);
   return parts.join(' · ');
 }
@@ -75,51 +114,53 @@ export function volumeDescription(v: Volume): string {
 /** Snapshot row's description: `10 GiB · 2026-03-01 · kept until 2027-01-01`. */
 export function snapshotDescription(s: Snapshot): string {
   const parts = [formatGiB(s.sizeMiB)];
-  if (isTransitional(s.state, s.runtimeState)) parts.push(s.runtimeState || displayState(s.state));
+  if (s.status.category !== 'stable') parts.push(plainText(s.status.label, 40));
   if (s.created) parts.push(formatDate(s.created));
   parts.push(s.keptUntil ? `kept until ${formatDate(s.keptUntil)}` : 'kept forever');
   return parts.join(' · ');
 }
 
 /**
- * `contextValue` for menus: kind, states, and the actions the state allows (from
- * model/actions.ts, the one source of truth), e.g.
- * `volume;state=OK;runtime=in-use;bootable=false;attached=true;backend=true;busy=false;can=detach,extend,snapshot,edit,pull;`.
- * `when` clauses match `can=` with regexes such as `viewItem =~ /;can=[^;]*\bdetach\b/`.
- * Unlink depends on the viewer (staff), not the state: its menu uses the `volumeExplorer.isStaff` key.
+ * `contextValue` for menus, generated here only: kind, status, and the actions the rules allow
+ * (src/core/rules.ts, the one source of truth, with the backend's capabilities and the
+ * connection's read-only flag), e.g. `volume;status=stable;attached=true;busy=false;can=detach,extend,snapshot;`.
+ * `when` clauses match `can=` with regexes such as `viewItem =~ /;can=([^;]*,)?detach(,|;)/`.
  */
-export function contextValue(node: TreeNode): string {
+export function contextValue(node: TreeNode, pc: PresentContext): string {
   switch (node.kind) {
-    case 'organization':
-    case 'project':
-      return `${node.kind};`;
+    case 'connection': {
+      const i = node.info;
+      return `connection;type=${cvToken(i.kind)};state=${i.state};readonly=${i.readOnly};`;
+    }
+    case 'scope':
+      return `scope;level=${node.scope.kind};`;
     case 'volume': {
       const v = node.volume;
-      const can = allowedVolumeActions(v, { isStaff: false }).join(',');
-      return `volume;state=${cvToken(v.state)};runtime=${cvToken(v.runtimeState || 'unknown')};bootable=${v.bootable};attached=${Boolean(v.instanceId)};backend=${Boolean(v.backendId)};busy=${isTransitional(v.state, v.runtimeState)};can=${can};`;
+      const can = pc.backend ? allowedVolumeActions(pc.backend, v, pc.viewer).join(',') : '';
+      return `volume;status=${v.status.category};attached=${Boolean(v.instanceId)};busy=${v.status.category === 'busy'};can=${can};`;
     }
     case 'snapshot': {
       const s = node.snapshot;
-      const can = allowedSnapshotActions(s, { isStaff: false }).join(',');
-      return `snapshot;state=${cvToken(s.state)};runtime=${cvToken(s.runtimeState || 'unknown')};backend=${Boolean(s.backendId)};busy=${isTransitional(s.state, s.runtimeState)};can=${can};`;
+      const can = pc.backend ? allowedSnapshotActions(pc.backend, s, pc.viewer).join(',') : '';
+      return `snapshot;status=${s.status.category};busy=${s.status.category === 'busy'};can=${can};`;
     }
     case 'message':
       return `message;${node.severity};`;
   }
 }
 
-/** API states are free text: keep `;`, `=` and `,` (the contextValue's syntax) out of them. */
+/** API text is free text: keep `;`, `=` and `,` (the contextValue's syntax) out of it. */
 function cvToken(text: string): string {
   return text.replace(/[^A-Za-z0-9_-]/g, '_');
 }
 
-const STATE_ICONS: Record<ReturnType<typeof stateCategory>, { id: string; color?: string }> = {
-  error: { id: 'error', color: 'errorForeground' },
-  busy: { id: 'sync~spin', color: 'charts.yellow' },
-  'in-use': { id: 'database', color: 'charts.blue' },
-  available: { id: 'database', color: 'charts.green' },
-  other: { id: 'database' },
-};
+function statusIcon(status: Status, runtimeState: string): { id: string; color?: string } {
+  if (status.category === 'error') return { id: 'error', color: 'errorForeground' };
+  if (status.category === 'busy') return { id: 'sync~spin', color: 'charts.yellow' };
+  if (runtimeState === 'in-use') return { id: 'database', color: 'charts.blue' };
+  if (runtimeState === 'available') return { id: 'database', color: 'charts.green' };
+  return { id: 'database' };
+}
 
 function row(label: string, value: string | undefined): string {
   return value ? `| ${label} | ${value} |` : '';
@@ -136,7 +177,7 @@ export function volumeTooltip(v: Volume): string {
     '',
     table([
       row('Size', formatGiB(v.sizeMiB)),
-      row('State', e(displayState(v.state))),
+      row('Status', e(v.status.label)),
       row('Runtime state', e(v.runtimeState)),
       row('Type', e(v.typeName)),
       row('Bootable', v.bootable ? 'yes' : 'no'),
@@ -157,7 +198,7 @@ export function snapshotTooltip(s: Snapshot): string {
     '',
     table([
       row('Size', formatGiB(s.sizeMiB)),
-      row('State', e(displayState(s.state))),
+      row('Status', e(s.status.label)),
       row('Runtime state', e(s.runtimeState)),
       row('Source volume', e(s.sourceVolumeName)),
       row('Created', e(formatDateTime(s.created))),
@@ -169,32 +210,59 @@ export function snapshotTooltip(s: Snapshot): string {
   return lines.join('\n');
 }
 
+const KIND_ICONS: Record<string, string> = { waldur: 'cloud', demo: 'beaker', openstack: 'server-environment' };
+
+function connectionPresentation(node: ConnectionNode, cv: string): Presentation {
+  const i = node.info;
+  const icon = i.state === 'unauthorized' || i.state === 'offline' ? { id: 'warning', color: 'list.warningForeground' }
+    : i.state === 'connecting' ? { id: 'sync~spin' } : { id: KIND_ICONS[i.kind] ?? 'cloud' };
+  const description = [i.problem ? plainText(i.problem, 120) : i.who, i.readOnly ? 'read-only' : ''].filter(Boolean).join(' · ');
+  const tooltip = [
+    `**${escapeMarkdown(i.label)}**`, '',
+    escapeMarkdown(i.who),
+    i.readOnly ? '\n\nRead-only: browse and inspect; no action is offered.' : '',
+    i.problem ? `\n\n${escapeMarkdown(i.problem)}` : '',
+  ].join('');
+  return { id: node.id, label: plainText(i.label) || '(unnamed connection)', description, tooltip, icon, contextValue: cv, collapsible: 'collapsed' };
+}
+
 /** Maps a node to what a tree row shows. Pure, so it is unit-tested without VS Code. */
-export function present(node: TreeNode): Presentation {
-  const contextValueStr = contextValue(node);
+export function present(node: TreeNode, pc: PresentContext): Presentation {
+  const cv = contextValue(node, pc);
   switch (node.kind) {
-    case 'organization':
-      return { id: node.id, label: plainText(node.organization.name) || '(unnamed organization)', icon: { id: 'organization' }, contextValue: contextValueStr, collapsible: 'collapsed', tooltip: escapeMarkdown(node.organization.name) };
-    case 'project':
-      return { id: node.id, label: plainText(node.project.name) || '(unnamed project)', icon: { id: 'project' }, contextValue: contextValueStr, collapsible: 'collapsed', tooltip: [escapeMarkdown(node.project.name), node.project.description ? `\n\n${escapeMarkdown(node.project.description)}` : ''].join('') };
+    case 'connection':
+      return connectionPresentation(node, cv);
+    case 'scope': {
+      const s = node.scope;
+      const fallback = `(unnamed ${node.level.singular})`;
+      return {
+        id: node.id, label: plainText(s.name) || fallback, icon: { id: node.level.icon }, contextValue: cv, collapsible: 'collapsed',
+        ...(node.count ? { description: `${node.count.n} ${node.count.noun}` } : {}),
+        tooltip: [escapeMarkdown(s.name), s.description ? `\n\n${escapeMarkdown(s.description)}` : ''].join(''),
+      };
+    }
     case 'volume': {
       const v = node.volume;
-      return { id: node.id, label: plainText(v.name) || '(unnamed volume)', description: volumeDescription(v), tooltip: volumeTooltip(v), icon: STATE_ICONS[stateCategory(v.state, v.runtimeState)], contextValue: contextValueStr, collapsible: 'collapsed' };
+      return { id: node.id, label: plainText(v.name) || '(unnamed volume)', description: volumeDescription(v), tooltip: volumeTooltip(v), icon: statusIcon(v.status, v.runtimeState), contextValue: cv, collapsible: 'collapsed' };
     }
     case 'snapshot': {
       const s = node.snapshot;
-      const category = stateCategory(s.state, s.runtimeState);
-      const icon = category === 'error' || category === 'busy' ? STATE_ICONS[category] : { id: 'device-camera' };
-      return { id: node.id, label: plainText(s.name) || '(unnamed snapshot)', description: snapshotDescription(s), tooltip: snapshotTooltip(s), icon, contextValue: contextValueStr, collapsible: 'none' };
+      const icon = s.status.category === 'stable' ? { id: 'device-camera' } : statusIcon(s.status, s.runtimeState);
+      return { id: node.id, label: plainText(s.name) || '(unnamed snapshot)', description: snapshotDescription(s), tooltip: snapshotTooltip(s), icon, contextValue: cv, collapsible: 'none' };
     }
     case 'message':
       return {
         id: node.id,
         label: node.text,
         icon: node.severity === 'error' ? { id: 'warning', color: 'list.warningForeground' } : { id: 'info' },
-        contextValue: contextValueStr,
+        contextValue: cv,
         collapsible: 'none',
         tooltip: node.severity === 'error' ? `${escapeMarkdown(node.detail ?? node.text)}\n\nUse Retry to load again.` : undefined,
       };
   }
+}
+
+/** "13 volumes" / "1 volume". */
+export function countText(n: number, singular: string, plural: string): { n: number; noun: string } {
+  return { n, noun: n === 1 ? singular : plural };
 }

@@ -1,44 +1,75 @@
 import * as vscode from 'vscode';
-import { ApiError, describeError } from '../api/errors';
-import type { Backend } from '../backend/types';
+import { childLevel, holdsVolumes } from '../core/capabilities';
+import { describeError } from '../core/errors';
+import type { Snapshot, Volume } from '../core/model';
+import { refKey, type ResourceRef } from '../core/ref';
+import type { Connection, ConnectionManager } from '../connections/manager';
 import {
-  childrenOrEmpty, errorNode, organizationNode, present, projectNode, snapshotNode, volumeNode,
-  type ParentNode, type SnapshotNode, type TreeNode, type VolumeNode,
+  childrenOrEmpty, connectionIdOf, connectionNode, countText, errorNode, present, scopeNode, snapshotNode, volumeNode,
+  type ChildNoun, type ConnectionInfo, type ConnectionNode, type ParentNode, type PresentContext, type ResourceNode, type ScopeNode,
+  type SnapshotNode, type TreeNode, type VolumeNode,
 } from './nodes';
-import type { Snapshot, Volume } from '../model/types';
 
 /**
- * The browse tree: organization → project → volume → snapshot. Each level is loaded when it is
- * expanded and cached until refreshed; failures and empty results become child nodes.
+ * The browse tree: a root row per connection (left out when there is only one, as
+ * vscode-pull-request-github does for a single repository), then the backend's scope levels
+ * (organization → project, or just project), volumes and snapshots. Each level is loaded when
+ * expanded and cached until refreshed; failures and empty results become child rows; one
+ * connection failing never touches another's rows. Refreshes are asked for through
+ * {@link RefreshManager} (src/tree/refresh.ts), not here.
  */
 export class VolumeTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<TreeNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
-  /** Children by parent id ('' = root); promises so concurrent expansions share one request. */
+  /** Children by parent id; promises so concurrent expansions share one request. */
   private readonly cache = new Map<string, Promise<TreeNode[]>>();
-  private backend: Backend | undefined;
-  private readonly unauthorized = new vscode.EventEmitter<ApiError>();
-  /** Fires when a load failed with 401, so the extension can offer to reconnect. */
-  readonly onUnauthorized = this.unauthorized.event;
+  /** Every node loaded so far, by id (for refresh, reveal and job updates). */
+  private readonly byId = new Map<string, TreeNode>();
+  private readonly roots = new Map<string, ConnectionNode>();
   private readonly loadedChildren = new vscode.EventEmitter<TreeNode[]>();
   /** Fires with the children of every finished load (the job follower watches moving rows). */
   readonly onDidLoadChildren = this.loadedChildren.event;
 
-  constructor(private readonly log: vscode.LogOutputChannel) {}
+  constructor(
+    private readonly connections: ConnectionManager,
+    private readonly log: vscode.LogOutputChannel,
+  ) {}
 
-  setBackend(backend: Backend | undefined): void {
-    this.backend = backend;
-    this.refresh();
+  /** Is the connection's root row shown (more than one connection)? */
+  get showsRoots(): boolean {
+    return this.connections.count > 1;
   }
 
-  /** Forgets cached children of `node` (and everything below it), or of the whole tree. */
-  refresh(node?: TreeNode): void {
+  /** The root node of a connection (a row when {@link showsRoots}). */
+  root(connectionId: string): ConnectionNode | undefined {
+    const c = this.connections.get(connectionId);
+    if (!c) {
+      this.roots.delete(connectionId);
+      return undefined;
+    }
+    let node = this.roots.get(connectionId);
+    const info = this.infoOf(c);
+    if (node) node.info = info;
+    else {
+      node = connectionNode(connectionId, info);
+      this.roots.set(connectionId, node);
+    }
+    return node;
+  }
+
+  private infoOf(c: Connection): ConnectionInfo {
+    return {
+      label: c.record.label, kind: c.record.descriptor.kind, state: c.state, problem: c.problem,
+      who: this.connections.describe(c), readOnly: c.record.readOnly,
+    };
+  }
+
+  /** Forgets cached children of `node` (and everything below it), or of the whole tree, and redraws. */
+  invalidate(node?: TreeNode): void {
     if (!node) {
       this.cache.clear();
       this.byId.clear();
     } else {
-      // Everything below `node` is forgotten: its cached children and the nodes themselves, so a
-      // row that is gone after the reload is not found (and polled) any more.
       for (const [id, known] of [...this.byId]) {
         if (ancestorIds(known).includes(node.id)) {
           this.byId.delete(id);
@@ -47,13 +78,29 @@ export class VolumeTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
       }
       this.cache.delete(node.id);
     }
+    this.fire(node);
+  }
+
+  /** Forgets what is cached of a connection (all of it when it was removed). */
+  forgetConnection(connectionId: string): void {
+    const root = this.roots.get(connectionId);
+    if (root) this.invalidate(root);
+    if (!this.connections.get(connectionId)) this.roots.delete(connectionId);
+  }
+
+  /** Redraws a row; a hidden root (single connection) redraws the whole tree. */
+  fire(node: TreeNode | undefined): void {
+    if (node?.kind === 'connection' && !this.showsRoots) node = undefined;
     this.changed.fire(node);
   }
-  /** Every node loaded so far, by id (for refresh, reveal and job updates). */
-  private readonly byId = new Map<string, TreeNode>();
+
+  private presentContext(node: TreeNode): PresentContext {
+    const id = connectionIdOf(node);
+    return { backend: this.connections.get(id)?.backend, viewer: this.connections.viewer(id) };
+  }
 
   getTreeItem(node: TreeNode): vscode.TreeItem {
-    const p = present(node);
+    const p = present(node, this.presentContext(node));
     const item = new vscode.TreeItem(p.label, p.collapsible === 'collapsed' ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
     item.id = p.id;
     item.description = p.description;
@@ -76,81 +123,111 @@ export class VolumeTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
   }
 
   getParent(node: TreeNode): TreeNode | undefined {
-    return node.parent;
+    const parent = node.parent;
+    return parent?.kind === 'connection' && !this.showsRoots ? undefined : parent;
   }
 
   getChildren(node?: TreeNode): Promise<TreeNode[]> | TreeNode[] {
-    const backend = this.backend;
-    if (!backend) return [];
-    if (node && (node.kind === 'snapshot' || node.kind === 'message')) return [];
-    const key = node?.id ?? '';
+    if (!node) {
+      const roots = this.connections.all().map((c) => this.root(c.id)!);
+      if (roots.length === 1) return this.getChildren(roots[0]);
+      return roots;
+    }
+    if (node.kind === 'snapshot' || node.kind === 'message') return [];
+    const key = node.id;
     let children = this.cache.get(key);
     if (!children) {
-      children = this.load(backend, node as ParentNode | undefined);
+      children = this.load(node);
       this.cache.set(key, children);
       const load = children;
       void load.then((c) => {
         // A load that finished after a refresh (or a disconnect) is stale: keep nothing of it.
         if (this.cache.get(key) !== load) return;
         c.forEach((child) => this.byId.set(child.id, child));
+        this.countChildren(node, c);
         this.loadedChildren.fire(c);
       });
     }
     return children;
   }
 
-  private async load(backend: Backend, node: ParentNode | undefined): Promise<TreeNode[]> {
+  /** "Data Lake · 13 volumes": the count from the list just loaded, no extra request. */
+  private countChildren(node: ParentNode, children: TreeNode[]): void {
+    if (node.kind !== 'scope') return;
+    const items = children.filter((c) => c.kind !== 'message');
+    if (children.some((c) => c.kind === 'message' && c.severity === 'error')) return;
+    const noun = this.nounOf(node);
+    const singular = noun.plural === 'volumes' ? 'volume' : noun.singular;
+    node.count = countText(items.length, singular, noun.plural);
+    this.changed.fire(node);
+  }
+
+  private nounOf(node: ParentNode): ChildNoun & { singular: string } {
+    if (node.kind === 'volume') return { singular: 'snapshot', plural: 'snapshots', where: 'of this volume' };
+    const backend = this.connections.get(connectionIdOf(node))?.backend;
+    const level = backend ? childLevel(backend.capabilities, node.kind === 'connection' ? undefined : node.scope.kind) : undefined;
+    if (level) return { singular: level.singular, plural: level.plural, where: node.kind === 'connection' ? 'for this account' : `in this ${node.level.singular}` };
+    return { singular: 'volume', plural: 'volumes', where: node.kind === 'scope' ? `in this ${node.level.singular}` : 'here' };
+  }
+
+  private async load(node: ParentNode): Promise<TreeNode[]> {
+    const connectionId = connectionIdOf(node);
+    const connection = this.connections.get(connectionId);
+    const backend = connection?.backend;
+    const noun = this.nounOf(node);
     try {
-      if (!node) return childrenOrEmpty(node, (await backend.listOrganizations()).map(organizationNode));
+      if (!backend) throw new Error(connection?.problem ?? (connection?.state === 'connecting' ? 'still connecting; try Refresh in a moment' : 'not connected'));
+      const caps = backend.capabilities;
       switch (node.kind) {
-        case 'organization':
-          return childrenOrEmpty(node, (await backend.listProjects(node.organization.id)).map((p) => projectNode(p, node)));
-        case 'project':
-          return childrenOrEmpty(node, (await backend.listVolumes(node.project.id)).map((v) => volumeNode(v, node)));
+        case 'connection': {
+          const level = childLevel(caps, undefined)!;
+          return childrenOrEmpty(node, noun, (await backend.listScopes()).map((s) => scopeNode(s, level, node)));
+        }
+        case 'scope': {
+          if (holdsVolumes(caps, node.scope.kind)) return childrenOrEmpty(node, noun, (await backend.listVolumes(node.scope)).map((v) => volumeNode(v, node)));
+          const level = childLevel(caps, node.scope.kind)!;
+          return childrenOrEmpty(node, noun, (await backend.listScopes(node.scope)).map((s) => scopeNode(s, level, node)));
+        }
         case 'volume':
-          return childrenOrEmpty(node, (await backend.listSnapshots(node.volume.id)).map((s) => snapshotNode(s, node)));
+          return childrenOrEmpty(node, noun, (await backend.listSnapshots(node.volume.id)).map((s) => snapshotNode(s, node)));
       }
     } catch (err) {
-      this.log.error(`[tree] loading children of ${node?.id ?? 'root'} failed: ${describeError(err)}`);
-      if (err instanceof ApiError && err.isUnauthorized) this.unauthorized.fire(err);
-      return [errorNode(node, describeError(err))];
+      this.log.error(`[tree] loading children of ${node.id} failed: ${describeError(err)}`);
+      return [errorNode(node, noun, describeError(err))];
     }
   }
 
   /**
-   * Replaces a loaded volume's data in place (same node object, so VS Code repaints that row)
-   * and returns the node, or undefined when the volume is not in the tree.
+   * Replaces a loaded resource's data in place (same node object, so VS Code repaints that row)
+   * and returns the node, or undefined when it is not in the tree.
    */
-  updateVolume(volume: Volume): VolumeNode | undefined {
-    const node = this.byId.get(`volume/${volume.id}`);
-    if (node?.kind !== 'volume') return undefined;
-    node.volume = volume;
-    this.changed.fire(node);
-    return node;
-  }
-
-  /** Like {@link updateVolume}, for snapshots. */
-  updateSnapshot(snapshot: Snapshot): SnapshotNode | undefined {
-    const node = this.byId.get(`snapshot/${snapshot.id}`);
-    if (node?.kind !== 'snapshot') return undefined;
-    node.snapshot = snapshot;
+  updateResource(r: ResourceRef, resource: Volume | Snapshot): ResourceNode | undefined {
+    const node = this.byId.get(refKey(r));
+    if (node?.kind === 'volume') node.volume = resource as Volume;
+    else if (node?.kind === 'snapshot') node.snapshot = resource as Snapshot;
+    else return undefined;
     this.changed.fire(node);
     return node;
   }
 
   /** Every loaded volume and snapshot node (for pollers and pickers; no request). */
-  loadedResources(): Array<VolumeNode | SnapshotNode> {
+  loadedResources(): ResourceNode[] {
     return [...this.byId.values()].filter((n): n is VolumeNode | SnapshotNode => n.kind === 'volume' || n.kind === 'snapshot');
   }
 
-  /** A node loaded earlier (no request), e.g. `volume/<uuid>`. */
-  find(id: string): TreeNode | undefined {
-    return this.byId.get(id);
+  /** A node loaded earlier (no request), by resource or by key. */
+  find(r: ResourceRef | string): TreeNode | undefined {
+    return this.byId.get(typeof r === 'string' ? r : refKey(r));
+  }
+
+  /** A loaded scope node (a volume's project), for refreshing it. */
+  findScope(r: ResourceRef): ScopeNode | undefined {
+    const node = this.find(r);
+    return node?.kind === 'scope' ? node : undefined;
   }
 
   dispose(): void {
     this.changed.dispose();
-    this.unauthorized.dispose();
     this.loadedChildren.dispose();
   }
 }

@@ -4,11 +4,11 @@
  * text, so a name like `<img src=x onerror=…>` or `[x](command:…)` shows literally.
  * The render functions take the document explicitly so unit tests run them in a DOM library.
  */
-import type { ActionButton, Badge, DetailsModel, FromWebview, JobStatus, ResourceRef, Section, TableRow, TextValue, ToWebview } from '../shared/protocol';
+import type { ActionButton, Badge, DetailsModel, FromWebview, JobStatus, LocalRef, ResourceRef, Section, TableRow, TextValue, ToWebview } from '../shared/protocol';
 
 export interface Handlers {
   action(action: string): void;
-  open(ref: ResourceRef): void;
+  open(ref: LocalRef): void;
   refresh(): void;
 }
 
@@ -41,7 +41,7 @@ function icon(doc: Document, id: string, extra = ''): HTMLElement | undefined {
   return el(doc, 'span', { className: `codicon codicon-${id}${extra ? ` ${extra}` : ''}`, attrs: { 'aria-hidden': 'true' } });
 }
 
-const refKey = (ref: ResourceRef): string => `open:${ref.kind}/${ref.id}`;
+const refKey = (ref: LocalRef): string => `open:${ref.kind}/${ref.id}`;
 
 function button(doc: Document, opts: { label: string; icon?: string; className?: string; title?: string; focusKey: string; ariaLabel?: string }, onClick: () => void): HTMLButtonElement {
   const b = el(doc, 'button', {
@@ -98,13 +98,14 @@ export function renderHeader(doc: Document, model: DetailsModel | undefined, han
   ]));
   fragment.appendChild(el(doc, 'p', { className: 'subtitle' }, [
     el(doc, 'span', { className: 'kind', text: model.kindLabel }),
+    model.connectionLabel ? el(doc, 'span', { className: 'connection', text: model.connectionLabel, attrs: { title: 'Connection' } }) : undefined,
     ...model.badges.map((b) => badge(doc, b)),
     el(doc, 'span', { className: 'size', text: model.size }),
   ]));
   const actions = model.actions.map((a) => actionButton(doc, a, handlers));
   fragment.appendChild(el(doc, 'div', { className: 'actions', attrs: { role: 'group', 'aria-label': `${model.kindLabel} actions` } }, [...actions, refresh]));
   if (!model.actions.length) {
-    fragment.appendChild(el(doc, 'p', { className: 'muted hint', text: model.busy ? 'Actions are available again when the current operation is done.' : 'No actions are possible in this state.' }));
+    fragment.appendChild(el(doc, 'p', { className: 'muted hint', text: model.actionsNote ?? (model.busy ? 'Actions are available again when the current operation is done.' : 'No actions are possible in this state.') }));
   }
   return fragment;
 }
@@ -203,7 +204,9 @@ function start(api: VsCodeApi): void {
   const state: ViewState = { job: null };
   const handlers: Handlers = {
     action: (action) => api.postMessage({ type: 'action', action }),
-    open: (ref) => api.postMessage({ type: 'open', kind: ref.kind, id: ref.id }),
+    open: (ref) => {
+      if (ref.kind === 'volume' || ref.kind === 'snapshot') api.postMessage({ type: 'open', kind: ref.kind, id: ref.id });
+    },
     refresh: () => api.postMessage({ type: 'refresh' }),
   };
   window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
@@ -214,14 +217,14 @@ function start(api: VsCodeApi): void {
         state.model = msg.model;
         state.error = undefined;
         // Saved so VS Code can restore this panel after a window reload.
-        api.setState({ kind: msg.model.ref.kind, id: msg.model.ref.id });
+        api.setState({ connectionId: msg.model.ref.connectionId, kind: msg.model.ref.kind, id: msg.model.ref.id });
         break;
       case 'job':
         state.job = msg.job;
         break;
       case 'error':
         state.error = msg.message;
-        if (msg.ref) api.setState({ kind: msg.ref.kind, id: msg.ref.id });
+        if (msg.ref) api.setState({ connectionId: msg.ref.connectionId, kind: msg.ref.kind, id: msg.ref.id });
         break;
       default:
         return;

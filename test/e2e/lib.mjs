@@ -258,7 +258,7 @@ export async function clickContextMenuItem(label) {
       await menu.waitFor({ state: 'hidden', timeout: 2_000 });
       return;
     } catch (err) {
-      if (attempt >= 3) throw new Error(`context menu item "${label}" did not run after ${attempt} clicks`);
+      if (attempt >= 3) throw new Error(`context menu item "${label}" did not run after ${attempt} clicks`, { cause: err });
     }
   }
 }

@@ -370,7 +370,6 @@ test('detail panels: volume → snapshot, styled from the package, dark and ligh
 test('a panel action button runs the job to its end (Pull)', { timeout: 120_000 }, async () => {
   await withFailureShot('panel-pull', async () => {
     assert.ok(panelVolume, 'the panel test opened a volume panel');
-    const page = currentPage();
     await editorTab(panelVolume).click();
     const wv = await panelShowing(panelVolume);
     await wv.locator('body.vscode-dark').waitFor({ timeout: 10_000 });

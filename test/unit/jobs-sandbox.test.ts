@@ -4,29 +4,9 @@ import { WaldurBackend } from '../../src/backend/waldur';
 import { JobTracker, type Job, type JobSpec } from '../../src/jobs/tracker';
 import { isErred, isTransitional } from '../../src/model/state';
 import { formatGiB, MIB_PER_GIB, type Volume } from '../../src/model/types';
+import { startSandbox } from '../../src/sandbox/index';
 
-/**
- * Follows a real extend on the local sandbox server with real timers and a short schedule.
- * Skipped only when the sandbox module is not there (it is built in parallel).
- */
-interface SandboxModule {
-  startSandbox(options: { port?: number; transitionMs?: number }): Promise<{
-    url: string;
-    token: string;
-    store: { volumes: Array<{ uuid: string; name: string; state: string; runtime_state: string; bootable: boolean; instance?: string | null }> };
-    close(): Promise<void>;
-  }>;
-}
-
-async function loadSandbox(): Promise<SandboxModule | undefined> {
-  try {
-    const mod = (await import('../../src/sandbox/index.js')) as unknown as Partial<SandboxModule>;
-    return typeof mod.startSandbox === 'function' ? (mod as SandboxModule) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
+/** Follows a real extend on the local sandbox server with real timers and a short schedule. */
 
 function followSpec(backend: WaldurBackend, volume: Volume, seen: string[], overrides: Partial<JobSpec<Volume>> = {}): JobSpec<Volume> {
   return {
@@ -55,10 +35,8 @@ function ended(tracker: JobTracker, job: Job): Promise<Job> {
   });
 }
 
-test('follows an extend on the sandbox until the volume is OK with the new size', { timeout: 20_000 }, async (t) => {
-  const sandboxModule = await loadSandbox();
-  if (!sandboxModule) return t.skip('src/sandbox is not there yet');
-  const sandbox = await sandboxModule.startSandbox({ port: 0, transitionMs: 30 });
+test('follows an extend on the sandbox until the volume is OK with the new size', { timeout: 20_000 }, async () => {
+  const sandbox = await startSandbox({ port: 0, transitionMs: 30 });
   const tracker = new JobTracker({ schedule: { initialMs: 20, factor: 1.5, maxMs: 100 }, defaultTimeoutMs: 10_000 });
   try {
     const backend = new WaldurBackend({ baseUrl: sandbox.url, token: sandbox.token });
@@ -83,15 +61,13 @@ test('follows an extend on the sandbox until the volume is OK with the new size'
   }
 });
 
-test('an extend that fails on the sandbox ends with the API error message', { timeout: 20_000 }, async (t) => {
-  const sandboxModule = await loadSandbox();
-  if (!sandboxModule) return t.skip('src/sandbox is not there yet');
-  const sandbox = await sandboxModule.startSandbox({ port: 0, transitionMs: 30 });
+test('an extend that fails on the sandbox ends with the API error message', { timeout: 20_000 }, async () => {
+  const sandbox = await startSandbox({ port: 0, transitionMs: 30 });
   const tracker = new JobTracker({ schedule: { initialMs: 20, factor: 1.5, maxMs: 100 }, defaultTimeoutMs: 10_000 });
   try {
     const backend = new WaldurBackend({ baseUrl: sandbox.url, token: sandbox.token });
     const record = sandbox.store.volumes.find((v) => v.state === 'OK' && !v.bootable && !v.instance && /fail/i.test(v.name));
-    if (!record) return t.skip('the seed has no failing volume');
+    assert.ok(record, 'the seed has a failing, non-bootable, detached volume');
     const volume = await backend.getVolume(record.uuid);
     await backend.extendVolume(volume, (volume.sizeMiB ?? 0) + MIB_PER_GIB);
     const done = await ended(tracker, tracker.start(followSpec(backend, volume, [])));

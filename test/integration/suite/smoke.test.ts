@@ -1,5 +1,5 @@
-// Placeholder integration test: proves the extension is found and activates inside a real
-// VS Code extension host. Others will replace/extend this with real tests.
+// Smoke test: the extension is found and activates inside a real VS Code extension host, and
+// the environment given to runTests reaches it.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 

@@ -1,7 +1,10 @@
 /**
  * Waldur resource states. The schema's enum is upper-case (`CREATION_SCHEDULED`), servers in the
  * field send display strings (`Creation Scheduled`, `Erred`): both normalise to the enum form.
+ * Together with the runtime state (Cinder's status) they make the neutral {@link Status}.
  */
+import { blockStorageStatus, type Status } from '../../core/status';
+
 export type CoreState =
   | 'CREATION_SCHEDULED'
   | 'CREATING'
@@ -23,19 +26,10 @@ export function normalizeRuntimeState(raw: string | null | undefined): string {
   return (raw ?? '').trim().toLowerCase();
 }
 
-/**
- * Any `*_SCHEDULED`, `CREATING`, `UPDATING`, `DELETING`, or a runtime state ending in `-ing`
- * (but not Cinder's `error_extending`-style failures, which are final).
- */
-export function isTransitional(state: string, runtimeState = ''): boolean {
+/** Any `*_SCHEDULED`, `CREATING`, `UPDATING`, `DELETING`. */
+export function isTransitionalState(state: string): boolean {
   const s = normalizeState(state);
-  if (s.endsWith('_SCHEDULED') || s === 'CREATING' || s === 'UPDATING' || s === 'DELETING') return true;
-  const rt = normalizeRuntimeState(runtimeState);
-  return /ing$/.test(rt) && !rt.startsWith('error');
-}
-
-export function isErred(state: string, runtimeState = ''): boolean {
-  return normalizeState(state) === 'ERRED' || normalizeRuntimeState(runtimeState).startsWith('error');
+  return s.endsWith('_SCHEDULED') || s === 'CREATING' || s === 'UPDATING' || s === 'DELETING';
 }
 
 /** How a person reads a state: `UPDATE_SCHEDULED` → `Update scheduled`. */
@@ -46,14 +40,17 @@ export function displayState(state: string): string {
   return words.map((w, i) => (i === 0 ? w.charAt(0).toUpperCase() + w.slice(1) : w)).join(' ');
 }
 
-/** A one-word bucket for icons and `contextValue`. */
-export type StateCategory = 'error' | 'busy' | 'in-use' | 'available' | 'other';
-
-export function stateCategory(state: string, runtimeState = ''): StateCategory {
-  if (isErred(state, runtimeState)) return 'error';
-  if (isTransitional(state, runtimeState)) return 'busy';
-  const rt = normalizeRuntimeState(runtimeState);
-  if (rt === 'in-use') return 'in-use';
-  if (rt === 'available') return 'available';
-  return 'other';
+/**
+ * Waldur state + runtime state → the neutral status. Erred (or a Cinder `error…`) is an error;
+ * a transitional state or a runtime `…ing` is busy (labelled by the runtime word when it moves,
+ * e.g. `extending`); otherwise stable, labelled by the runtime state (`in-use`).
+ */
+export function waldurStatus(state: string, runtimeState: string): Status {
+  const s = normalizeState(state);
+  const runtime = blockStorageStatus(runtimeState);
+  if (s === 'ERRED') return { category: 'error', label: 'Erred' };
+  if (runtime.category === 'error') return runtime;
+  if (runtime.category === 'busy') return runtime;
+  if (isTransitionalState(s)) return { category: 'busy', label: displayState(s) };
+  return { category: 'stable', label: runtime.label || displayState(s) };
 }

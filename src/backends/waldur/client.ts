@@ -1,6 +1,6 @@
 import createClient, { type Client } from 'openapi-fetch';
 import type { paths } from './waldur.gen';
-import { ApiError, httpError } from './errors';
+import { ApiError, httpError } from '../../core/errors';
 
 export type WaldurClient = Client<paths>;
 

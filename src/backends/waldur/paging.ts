@@ -84,3 +84,17 @@ export async function listAll<T>(fetchPage: PageFetcher<T>, options: ListAllOpti
   await Promise.all(Array.from({ length: Math.min(concurrency, pageCount - 1) }, worker));
   return pages.flat();
 }
+
+/**
+ * The one adapter from a typed list call (`unwrap(client.GET(…))`) to {@link listAll}: every
+ * Waldur listing goes through here.
+ */
+export function listPages<T>(
+  call: (page: number, pageSize: number, signal?: AbortSignal) => Promise<{ data: T[]; response: Response }>,
+  options: ListAllOptions = {},
+): Promise<T[]> {
+  return listAll<T>(async (page, pageSize, signal) => {
+    const { data, response } = await call(page, pageSize, signal);
+    return { items: data, total: resultCount(response) };
+  }, options);
+}

@@ -1,4 +1,4 @@
-import { MIB_PER_GIB, formatGiB } from './types';
+import { MIB_PER_GIB, formatGiB } from './model';
 
 /** Schema limits (OpenStackVolume/OpenStackSnapshot): name ≤ 150, description ≤ 4096, size ≤ 2^31-1 MiB. */
 export const MAX_NAME_LENGTH = 150;

@@ -1,0 +1,203 @@
+import type { Backend, ResourceDetails } from '../../core/backend';
+import type { Capabilities } from '../../core/capabilities';
+import type { DeleteOutcome, Identity, Instance, Scope, Snapshot, Volume, VolumeType } from '../../core/model';
+import { createWaldurClient, normalizeBaseUrl, unwrap, type ClientConfig, type WaldurClient } from './client';
+import { fetchSnapshotDetails, fetchVolumeDetails, snapshotDetails, volumeDetails } from './details';
+import { listPages, type ListAllOptions } from './paging';
+import { SNAPSHOT_ROW_FIELDS, VOLUME_ROW_FIELDS, toSnapshot, toVolume, waldurOf } from './records';
+import { WALDUR_RULES } from './rules';
+import { displayState, normalizeState } from './states';
+
+/** What Waldur offers: organizations → projects, every action, delete as a marketplace order. */
+export const WALDUR_CAPABILITIES: Capabilities = {
+  displayName: 'Waldur',
+  volumeActions: ['attach', 'detach', 'extend', 'retype', 'snapshot', 'edit', 'pull', 'unlink', 'delete'],
+  snapshotActions: ['restore', 'edit', 'pull', 'unlink', 'delete'],
+  scopeLevels: [
+    { kind: 'organization', singular: 'organization', plural: 'organizations', icon: 'organization' },
+    { kind: 'project', singular: 'project', plural: 'projects', icon: 'project' },
+  ],
+  deleteVolume: 'order',
+  editable: { volume: ['name', 'description', 'bootable'], snapshot: ['name', 'description', 'keptUntil'] },
+  anyStatusActions: ['unlink'],
+};
+
+export interface WaldurBackendOptions extends ClientConfig {
+  paging?: Pick<ListAllOptions, 'concurrency' | 'pageSize'>;
+}
+
+/** The Waldur implementation of {@link Backend}, over the one typed client. */
+export class WaldurBackend implements Backend {
+  readonly kind = 'waldur' as const;
+  readonly capabilities = WALDUR_CAPABILITIES;
+  readonly rules = WALDUR_RULES;
+  readonly endpoint: string;
+  readonly client: WaldurClient;
+  private readonly paging: Pick<ListAllOptions, 'concurrency' | 'pageSize'>;
+
+  constructor(options: WaldurBackendOptions) {
+    this.endpoint = normalizeBaseUrl(options.baseUrl);
+    this.client = createWaldurClient(options);
+    this.paging = options.paging ?? {};
+  }
+
+  async whoAmI(signal?: AbortSignal): Promise<Identity> {
+    const { data } = await unwrap(this.client.GET('/api/users/me/', { signal }));
+    return {
+      username: data.username ?? '',
+      fullName: data.full_name ?? '',
+      isStaff: data.is_staff ?? false,
+      tokenExpiresAt: data.token_expires_at ?? undefined,
+    };
+  }
+
+  async listScopes(parent?: Scope, signal?: AbortSignal): Promise<Scope[]> {
+    if (!parent) {
+      const rows = await listPages((page, page_size, s) => unwrap(this.client.GET('/api/customers/', {
+        params: { query: { page, page_size, o: 'name', field: ['uuid', 'name', 'abbreviation'] } }, signal: s,
+      })), { ...this.paging, signal });
+      return rows.map((c) => ({ id: c.uuid ?? '', kind: 'organization', name: c.name ?? '' }));
+    }
+    if (parent.kind !== 'organization') return [];
+    const rows = await listPages((page, page_size, s) => unwrap(this.client.GET('/api/projects/', {
+      params: { query: { page, page_size, customer_uuid: parent.id, o: ['name'], field: ['uuid', 'name', 'description', 'customer_uuid'] } }, signal: s,
+    })), { ...this.paging, signal });
+    return rows.map((p) => ({ id: p.uuid ?? '', kind: 'project', parentId: p.customer_uuid ?? parent.id, name: p.name ?? '', description: p.description || undefined }));
+  }
+
+  async listVolumes(scope?: Scope, signal?: AbortSignal): Promise<Volume[]> {
+    const query = scope?.kind === 'organization' ? { customer_uuid: scope.id } : { project_uuid: scope?.id };
+    const rows = await listPages((page, page_size, s) => unwrap(this.client.GET('/api/openstack-volumes/', {
+      params: { query: { page, page_size, ...query, field: [...VOLUME_ROW_FIELDS] } }, signal: s,
+    })), { ...this.paging, signal });
+    return rows.map(toVolume).sort(byName);
+  }
+
+  async listSnapshots(volumeId?: string, signal?: AbortSignal): Promise<Snapshot[]> {
+    const rows = await listPages((page, page_size, s) => unwrap(this.client.GET('/api/openstack-snapshots/', {
+      params: { query: { page, page_size, source_volume_uuid: volumeId, field: [...SNAPSHOT_ROW_FIELDS] } }, signal: s,
+    })), { ...this.paging, signal });
+    return rows.map(toSnapshot).sort(byName);
+  }
+
+  async getVolume(id: string, signal?: AbortSignal): Promise<Volume> {
+    const { data } = await unwrap(this.client.GET('/api/openstack-volumes/{uuid}/', { params: { path: { uuid: id } }, signal }));
+    return toVolume(data);
+  }
+
+  async getSnapshot(id: string, signal?: AbortSignal): Promise<Snapshot> {
+    const { data } = await unwrap(this.client.GET('/api/openstack-snapshots/{uuid}/', { params: { path: { uuid: id } }, signal }));
+    return toSnapshot(data);
+  }
+
+  async details(kind: 'volume' | 'snapshot', id: string, signal?: AbortSignal): Promise<ResourceDetails> {
+    return kind === 'volume'
+      ? volumeDetails(await fetchVolumeDetails(this.client, id, signal))
+      : snapshotDetails(await fetchSnapshotDetails(this.client, id, signal));
+  }
+
+  async listAttachableInstances(volume: Volume, signal?: AbortSignal): Promise<Instance[]> {
+    const rows = await listPages((page, page_size, s) => unwrap(this.client.GET('/api/openstack-instances/', {
+      params: { query: { page, page_size, attach_volume_uuid: volume.id, field: ['uuid', 'url', 'name', 'state', 'runtime_state', 'availability_zone_name'] } }, signal: s,
+    })), { ...this.paging, signal });
+    return rows.map((r) => ({
+      id: r.uuid ?? '', name: r.name ?? '', statusLabel: r.runtime_state || displayState(normalizeState(r.state)),
+      availabilityZone: r.availability_zone_name || undefined, native: { url: r.url ?? '' },
+    }));
+  }
+
+  async listVolumeTypes(volume: Volume, signal?: AbortSignal): Promise<VolumeType[]> {
+    const { tenantId } = waldurOf(volume);
+    if (!tenantId) throw new Error(`${volume.name || 'The volume'} has no tenant, so its volume types are unknown.`);
+    const rows = await listPages((page, page_size, s) => unwrap(this.client.GET('/api/openstack-volume-types/', {
+      params: { query: { page, page_size, tenant_uuid: tenantId } }, signal: s,
+    })), { ...this.paging, signal });
+    return rows.map((t) => ({ id: t.uuid, name: t.name, description: t.description ?? '', native: { url: t.url } }));
+  }
+
+  async attachVolume(volume: Volume, instance: Instance): Promise<void> {
+    await unwrap(this.client.POST('/api/openstack-volumes/{uuid}/attach/', { params: { path: { uuid: volume.id } }, body: { instance: urlOf(instance) } }));
+  }
+
+  async detachVolume(volume: Volume): Promise<void> {
+    await unwrap(this.client.POST('/api/openstack-volumes/{uuid}/detach/', { params: { path: { uuid: volume.id } } }));
+  }
+
+  async extendVolume(volume: Volume, newSizeMiB: number): Promise<void> {
+    await unwrap(this.client.POST('/api/openstack-volumes/{uuid}/extend/', { params: { path: { uuid: volume.id } }, body: { disk_size: newSizeMiB } }));
+  }
+
+  async retypeVolume(volume: Volume, type: VolumeType): Promise<void> {
+    await unwrap(this.client.POST('/api/openstack-volumes/{uuid}/retype/', { params: { path: { uuid: volume.id } }, body: { type: urlOf(type) } }));
+  }
+
+  async snapshotVolume(volume: Volume, input: { name: string; description?: string; keptUntil?: string }): Promise<Snapshot> {
+    const body = { name: input.name, description: input.description ?? '', kept_until: input.keptUntil ?? null };
+    const { data } = await unwrap(this.client.POST('/api/openstack-volumes/{uuid}/snapshot/', { params: { path: { uuid: volume.id } }, body }));
+    return toSnapshot(data);
+  }
+
+  async updateVolume(volume: Volume, changes: { name?: string; description?: string; bootable?: boolean }): Promise<Volume> {
+    const { data } = await unwrap(this.client.PATCH('/api/openstack-volumes/{uuid}/', { params: { path: { uuid: volume.id } }, body: changes }));
+    return toVolume(data);
+  }
+
+  async pullVolume(volume: Volume): Promise<void> {
+    await unwrap(this.client.POST('/api/openstack-volumes/{uuid}/pull/', { params: { path: { uuid: volume.id } } }));
+  }
+
+  async unlinkVolume(volume: Volume): Promise<void> {
+    await unwrap(this.client.POST('/api/openstack-volumes/{uuid}/unlink/', { params: { path: { uuid: volume.id } }, parseAs: 'text' }));
+  }
+
+  /** Deleting a volume is a marketplace terminate order, which may need approval. */
+  async deleteVolume(volume: Volume): Promise<DeleteOutcome> {
+    const { marketplaceResourceId } = waldurOf(volume);
+    if (!marketplaceResourceId) throw new Error(`${volume.name} has no marketplace resource, so it cannot be deleted from here.`);
+    const { data } = await unwrap(this.client.POST('/api/marketplace-resources/{uuid}/terminate/', {
+      params: { path: { uuid: marketplaceResourceId } }, body: {},
+    }));
+    return { kind: 'order', orderId: data.order_uuid ?? '' };
+  }
+
+  async restoreSnapshot(snapshot: Snapshot, input: { name: string; description?: string }): Promise<Volume> {
+    const { data } = await unwrap(this.client.POST('/api/openstack-snapshots/{uuid}/restore/', { params: { path: { uuid: snapshot.id } }, body: input }));
+    return toVolume(data);
+  }
+
+  async updateSnapshot(snapshot: Snapshot, changes: { name?: string; description?: string; keptUntil?: string | null }): Promise<Snapshot> {
+    const { keptUntil, ...rest } = changes;
+    const body = keptUntil === undefined ? rest : { ...rest, kept_until: keptUntil };
+    const { data } = await unwrap(this.client.PATCH('/api/openstack-snapshots/{uuid}/', { params: { path: { uuid: snapshot.id } }, body }));
+    return toSnapshot(data);
+  }
+
+  async pullSnapshot(snapshot: Snapshot): Promise<void> {
+    await unwrap(this.client.POST('/api/openstack-snapshots/{uuid}/pull/', { params: { path: { uuid: snapshot.id } } }));
+  }
+
+  async unlinkSnapshot(snapshot: Snapshot): Promise<void> {
+    await unwrap(this.client.POST('/api/openstack-snapshots/{uuid}/unlink/', { params: { path: { uuid: snapshot.id } }, parseAs: 'text' }));
+  }
+
+  async deleteSnapshot(snapshot: Snapshot): Promise<void> {
+    await unwrap(this.client.DELETE('/api/openstack-snapshots/{uuid}/', { params: { path: { uuid: snapshot.id } }, parseAs: 'text' }));
+  }
+}
+
+/** The API URL Waldur's action bodies refer to an instance or a type by. */
+function urlOf(r: { native?: unknown; name: string }): string {
+  const url = (r.native as { url?: string } | undefined)?.url;
+  if (!url) throw new Error(`${r.name || 'It'} did not come from this Waldur, so it has no URL to send.`);
+  return url;
+}
+
+/**
+ * The volume and snapshot lists have no ordering parameter: sort by name for people
+ * (`data-2` before `data-10`). One collator: `localeCompare` with options builds one per call,
+ * which made sorting 5,000 volumes take ~300 ms instead of ~20 ms.
+ */
+const nameCollator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
+function byName(a: { name: string }, b: { name: string }): number {
+  return nameCollator.compare(a.name, b.name);
+}

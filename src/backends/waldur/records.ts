@@ -1,0 +1,100 @@
+/**
+ * Waldur records (the generated schema types, possibly sparse with `field=`) → neutral models.
+ * The one place that names Waldur's record types.
+ */
+import type { Snapshot, Volume } from '../../core/model';
+import { normalizeRuntimeState, normalizeState, waldurStatus } from './states';
+import type { components } from './waldur.gen';
+
+type Schemas = components['schemas'];
+export type VolumeRecord = Partial<Schemas['OpenStackVolume']>;
+export type SnapshotRecord = Partial<Schemas['OpenStackSnapshot']>;
+export type RestorationRecord = Partial<Schemas['OpenStackSnapshotRestoration']>;
+type VolumeField = Schemas['OpenStackVolumeFieldEnum'];
+type SnapshotField = Schemas['OpenStackSnapshotFieldEnum'];
+
+/** What Waldur's rules and actions need beyond the neutral model. */
+export interface WaldurNative {
+  /** Normalised (`OK`, `ERRED`, `UPDATE_SCHEDULED`, …). */
+  state: string;
+  url: string;
+  backendId?: string;
+  /** Volumes only. */
+  tenantId?: string;
+  marketplaceResourceId?: string;
+}
+
+/** The Waldur fields of a resource this backend made (empty for anything else). */
+export function waldurOf(r: { native?: unknown }): WaldurNative {
+  const n = r.native as Partial<WaldurNative> | undefined;
+  return { state: n?.state ?? 'UNKNOWN', url: n?.url ?? '', backendId: n?.backendId, tenantId: n?.tenantId, marketplaceResourceId: n?.marketplaceResourceId };
+}
+
+/** Only what tree rows and their tooltips show; the detail panel asks for the full record. */
+export const VOLUME_ROW_FIELDS = [
+  'uuid', 'url', 'name', 'description', 'size', 'state', 'runtime_state', 'bootable', 'type_name',
+  'availability_zone_name', 'instance', 'instance_name', 'device', 'project_uuid', 'project_name', 'customer_name', 'tenant_uuid',
+  'backend_id', 'error_message', 'marketplace_resource_uuid', 'created',
+] as const satisfies readonly VolumeField[];
+
+export const SNAPSHOT_ROW_FIELDS = [
+  'uuid', 'url', 'name', 'description', 'size', 'state', 'runtime_state', 'source_volume',
+  'source_volume_name', 'created', 'kept_until', 'backend_id', 'error_message', 'project_name',
+] as const satisfies readonly SnapshotField[];
+
+/** Last path segment of a Waldur URL (`…/openstack-instances/<uuid>/` → `<uuid>`). */
+export function idFromUrl(url: string | null | undefined): string | undefined {
+  if (!url) return undefined;
+  const parts = url.split('?')[0]!.split('/').filter(Boolean);
+  return parts[parts.length - 1];
+}
+
+export function toVolume(r: VolumeRecord): Volume {
+  const state = normalizeState(r.state);
+  const runtimeState = normalizeRuntimeState(r.runtime_state);
+  const native: WaldurNative = {
+    state, url: r.url ?? '', backendId: r.backend_id || undefined, tenantId: r.tenant_uuid || undefined,
+    marketplaceResourceId: r.marketplace_resource_uuid || undefined,
+  };
+  return {
+    id: r.uuid ?? '',
+    name: r.name ?? '',
+    description: r.description ?? '',
+    sizeMiB: r.size ?? undefined,
+    status: waldurStatus(state, runtimeState),
+    runtimeState,
+    bootable: r.bootable ?? false,
+    typeName: r.type_name || undefined,
+    availabilityZone: r.availability_zone_name || undefined,
+    instanceId: idFromUrl(r.instance),
+    instanceName: r.instance_name || undefined,
+    device: r.device || undefined,
+    projectId: r.project_uuid || undefined,
+    projectName: r.project_name || undefined,
+    organizationName: r.customer_name || undefined,
+    errorMessage: r.error_message || undefined,
+    created: r.created || undefined,
+    native,
+  };
+}
+
+export function toSnapshot(r: SnapshotRecord): Snapshot {
+  const state = normalizeState(r.state);
+  const runtimeState = normalizeRuntimeState(r.runtime_state);
+  const native: WaldurNative = { state, url: r.url ?? '', backendId: r.backend_id || undefined };
+  return {
+    id: r.uuid ?? '',
+    name: r.name ?? '',
+    description: r.description ?? '',
+    sizeMiB: r.size ?? undefined,
+    status: waldurStatus(state, runtimeState),
+    runtimeState,
+    projectName: r.project_name || undefined,
+    sourceVolumeId: idFromUrl(r.source_volume),
+    sourceVolumeName: r.source_volume_name || undefined,
+    created: r.created || undefined,
+    keptUntil: r.kept_until || undefined,
+    errorMessage: r.error_message || undefined,
+    native,
+  };
+}

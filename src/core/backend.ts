@@ -1,0 +1,65 @@
+import type { Capabilities } from './capabilities';
+import type { Badge, DetailSection } from './details';
+import type { DeleteOutcome, Identity, Instance, Scope, Snapshot, Volume, VolumeType } from './model';
+import type { BackendRules } from './rules';
+
+/** What a backend fills a detail panel with: the fresh resource and the sections below its header. */
+export interface ResourceDetails<R = Volume | Snapshot> {
+  resource: R;
+  sections: DetailSection[];
+  /** State badges for the header; by default one from the resource's status. */
+  badges?: Badge[];
+}
+
+/**
+ * What the tree, commands, jobs and panels need from a cloud. Waldur is the first
+ * implementation; a native OpenStack one (Keystone, Cinder, Nova) fills the same interface.
+ * Its `capabilities` say which actions exist; optional methods are there exactly when listed.
+ */
+export interface Backend {
+  readonly kind: 'waldur' | 'openstack' | (string & {});
+  /** Where it talks to, for display (no secrets). */
+  readonly endpoint: string;
+  readonly capabilities: Capabilities;
+  readonly rules: BackendRules;
+
+  whoAmI(signal?: AbortSignal): Promise<Identity>;
+  /** The top level (no parent) or the scopes below `parent` (organizations → projects). */
+  listScopes(parent?: Scope, signal?: AbortSignal): Promise<Scope[]>;
+  /** Volumes of a project scope, or of every project the user can see (pickers). */
+  listVolumes(scope?: Scope, signal?: AbortSignal): Promise<Volume[]>;
+  /** Snapshots of a volume, or every snapshot the user can see (pickers). */
+  listSnapshots(volumeId?: string, signal?: AbortSignal): Promise<Snapshot[]>;
+  getVolume(id: string, signal?: AbortSignal): Promise<Volume>;
+  getSnapshot(id: string, signal?: AbortSignal): Promise<Snapshot>;
+  /** The full resource and the panel's sections (fields, related resources). */
+  details(kind: 'volume' | 'snapshot', id: string, signal?: AbortSignal): Promise<ResourceDetails>;
+
+  // Pickers
+  /** Instances this volume may be attached to (same project, compatible zone). */
+  listAttachableInstances(volume: Volume, signal?: AbortSignal): Promise<Instance[]>;
+  /** Volume types the volume may be changed to (including its current one). */
+  listVolumeTypes(volume: Volume, signal?: AbortSignal): Promise<VolumeType[]>;
+
+  // Actions resolve when the server accepted the request; the resource then moves through
+  // busy states that jobs follow.
+  attachVolume(volume: Volume, instance: Instance): Promise<void>;
+  detachVolume(volume: Volume): Promise<void>;
+  extendVolume(volume: Volume, newSizeMiB: number): Promise<void>;
+  retypeVolume(volume: Volume, type: VolumeType): Promise<void>;
+  snapshotVolume(volume: Volume, input: { name: string; description?: string; keptUntil?: string }): Promise<Snapshot>;
+  updateVolume(volume: Volume, changes: { name?: string; description?: string; bootable?: boolean }): Promise<Volume>;
+  deleteVolume(volume: Volume): Promise<DeleteOutcome>;
+  restoreSnapshot(snapshot: Snapshot, input: { name: string; description?: string }): Promise<Volume>;
+  updateSnapshot(snapshot: Snapshot, changes: { name?: string; description?: string; keptUntil?: string | null }): Promise<Snapshot>;
+  deleteSnapshot(snapshot: Snapshot): Promise<void>;
+
+  // Present when the capabilities list them (Waldur: sync from the backend, drop the record only).
+  pullVolume?(volume: Volume): Promise<void>;
+  unlinkVolume?(volume: Volume): Promise<void>;
+  pullSnapshot?(snapshot: Snapshot): Promise<void>;
+  unlinkSnapshot?(snapshot: Snapshot): Promise<void>;
+}
+
+/** Where a backend is, as saved with a connection (no secret in it). */
+export type BackendDescriptor = { kind: 'waldur'; url: string };
