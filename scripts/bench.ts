@@ -11,8 +11,8 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { WaldurBackend } from '../src/backend/waldur';
-import { parseLinkHeader } from '../src/api/paging';
+import { createBackend } from '../src/core/index';
+import { parseLinkHeader } from '../src/backends/waldur/paging';
 
 const args = process.argv.slice(2);
 const flag = (name: string, fallback: number): number => {
@@ -78,7 +78,7 @@ async function main(): Promise<void> {
     await sequential(url!, token!, 300);
 
     const rec = recordingFetch();
-    const backend = new WaldurBackend({ baseUrl: url!, token: token!, fetch: rec.fetch, paging: { concurrency } });
+    const backend = await createBackend({ kind: 'waldur', url: url! }, token!, { fetch: rec.fetch, paging: { concurrency } });
     const t0 = performance.now();
     const all = await backend.listVolumes();
     const ours = { ms: performance.now() - t0, requests: rec.spans.length, waves: countWaves(rec.spans), count: all.length };

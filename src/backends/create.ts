@@ -10,6 +10,8 @@ export interface BackendOptions {
   fetch?: ClientConfig['fetch'];
   /** Called for each finished request, for logging; never receives the secret. */
   onRequestDone?: ClientConfig['onRequestDone'];
+  /** Listing: pages fetched at once after the first, and the page size. */
+  paging?: { concurrency?: number; pageSize?: number };
 }
 
 /**

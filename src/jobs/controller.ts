@@ -9,6 +9,7 @@ import type { RefreshManager } from '../tree/refresh';
 import type { VolumeTreeProvider } from '../tree/provider';
 import type { TreeNode } from '../tree/nodes';
 import { uiText } from '../util/escape';
+import { failureOf, isStable, stillText } from './judge';
 import { JobNotifier } from './notify';
 import { formatDuration, type PollSchedule } from './schedule';
 import { JobsStatusBar } from './statusbar';
@@ -73,16 +74,6 @@ interface StartExtra {
 
 const name = (r: Resource): string => uiText(r.name, 80) || '(unnamed)';
 
-/** The backend's word for what it is doing now. */
-export function stillText(r: Resource | undefined): string {
-  return r ? r.status.label || 'running' : 'running';
-}
-
-/** The API's error message, or what the status says. */
-function failureText(r: Resource): string {
-  if (r.errorMessage) return r.errorMessage;
-  return `${name(r)} is ${r.status.label}${r.runtimeState && r.runtimeState !== r.status.label ? ` (${r.runtimeState})` : ''}`;
-}
 
 /**
  * Long jobs in VS Code: owns the {@link JobTracker} (the one poller), starts a job per accepted
@@ -196,7 +187,8 @@ export class JobsController implements vscode.Disposable {
       // Only disappearing ends a delete well; back to stable after moving means it did not happen.
       isStable: () => false,
       isFailed: (x) => {
-        if (x.status.category === 'error') return failureText(x);
+        const failure = failureOf(x);
+        if (failure) return failure;
         if (seenMoving && x.status.category === 'stable') return `${name(x)} is still there (${x.status.label}).`;
         return undefined;
       },
@@ -218,8 +210,8 @@ export class JobsController implements vscode.Disposable {
       action,
       title: opts.title,
       read: (signal) => this.read(r, signal) as Promise<R | undefined>,
-      isStable: (x) => x.status.category !== 'busy',
-      isFailed: (x) => (x.status.category === 'error' ? failureText(x) : undefined),
+      isStable,
+      isFailed: failureOf,
       successMessage: (x) => opts.success(x ?? resource),
       failureTitle: opts.failureTitle,
       goneMessage: `${name(resource)} no longer exists on the server.`,

@@ -3,7 +3,7 @@ import type { Resource } from '../core/model';
 import { refKey, type ResourceRef } from '../core/ref';
 import type { ResourceNode } from '../tree/nodes';
 import type { JobsController, JobsDeps } from './controller';
-import { stillText } from './controller';
+import { isStable, stillText } from './judge';
 import type { Clock, WatchSpec } from './tracker';
 
 /**
@@ -96,7 +96,7 @@ export class RowWatcher implements vscode.Disposable {
     const key = refKey(r);
     return {
       read: (signal) => this.jobs.read(r, signal),
-      isStable: (x) => x.status.category !== 'busy',
+      isStable,
       onUpdate: (x) => this.deps.refresh.resource(r, x),
       timeoutMs: this.jobs.timeoutMs(),
       keepWhenPaused: forPanel || this.requested.has(key),

@@ -1,16 +1,16 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { allowedVolumeActions, snapshotActionBlocker, volumeActionBlocker } from '../../src/model/actions';
 import {
-  defaultRestoreDescription, defaultRestoreName, defaultSnapshotName, gibToMiB, minimumExtendGiB, parseKeptUntil,
-  validateDescription, validateExtendGiB, validateName,
-} from '../../src/model/validation';
-import { WaldurBackend } from '../../src/backend/waldur';
+  allowedVolumeActions as allowed, createBackend, defaultRestoreDescription, defaultRestoreName, defaultSnapshotName, gibToMiB,
+  minimumExtendGiB, parseKeptUntil, snapshotActionBlocker as snapshotBlocker, validateDescription, validateExtendGiB, validateName,
+  volumeActionBlocker as blocker, type Backend, type Snapshot, type Volume,
+} from '../../src/core/index';
 import { startSandbox, type Sandbox } from '../../src/sandbox';
-import { aSnapshot, aVolume } from './builders/models';
+import { aSnapshot, aVolume, member as user, staff, waldur } from './builders/models';
 
-const staff = { isStaff: true };
-const user = { isStaff: false };
+const allowedVolumeActions = (v: Volume, viewer: typeof user) => allowed(waldur, v, viewer);
+const volumeActionBlocker = (a: Parameters<typeof blocker>[1], v: Volume, viewer: typeof user) => blocker(waldur, a, v, viewer);
+const snapshotActionBlocker = (a: Parameters<typeof snapshotBlocker>[1], s: Snapshot, viewer: typeof user) => snapshotBlocker(waldur, a, s, viewer);
 
 test('extend: whole GiB, at least current + 1, sent as MiB', () => {
   assert.equal(minimumExtendGiB(40 * 1024), 41);
@@ -85,13 +85,11 @@ test('snapshot rules', () => {
 // ---- the request each action sends, recorded on the way to the real local server ----------
 
 let sandbox: Sandbox;
-let backend: WaldurBackend;
+let backend: Backend;
 const sent: Array<{ method: string; path: string; body: unknown }> = [];
 before(async () => {
   sandbox = await startSandbox({ transitionMs: 10 });
-  backend = new WaldurBackend({
-    baseUrl: sandbox.url,
-    token: sandbox.token,
+  backend = await createBackend({ kind: 'waldur', url: sandbox.url }, sandbox.token, {
     fetch: async (req) => {
       const text = req.method === 'GET' ? '' : await req.clone().text();
       sent.push({ method: req.method, path: new URL(req.url).pathname, body: text ? JSON.parse(text) : undefined });
@@ -114,14 +112,16 @@ test('extend sends disk_size in MiB', async () => {
 test('attach sends the instance URL; retype the type URL', async () => {
   const v = await backend.getVolume(pick((x) => !x.bootable && x.runtime_state === 'available' && x.uuid !== lastWrite()?.path.split('/')[3]).uuid);
   const [instance] = await backend.listAttachableInstances(v);
-  if (instance) {
-    await backend.attachVolume(v, instance);
-    assert.deepEqual(lastWrite(), { method: 'POST', path: `/api/openstack-volumes/${v.id}/attach/`, body: { instance: instance.url } });
-  }
+  assert.ok(instance, `the seed has an instance that ${v.name} can be attached to`);
+  await backend.attachVolume(v, instance);
+  const instanceRecord = sandbox.store.instances.find((i) => i.uuid === instance.id)!;
+  assert.deepEqual(lastWrite(), { method: 'POST', path: `/api/openstack-volumes/${v.id}/attach/`, body: { instance: instanceRecord.url } });
   const w = await backend.getVolume(pick((x) => x.runtime_state === 'available' && x.uuid !== v.id).uuid);
-  const type = (await backend.listVolumeTypes(w.tenantId!)).find((t) => t.name !== w.typeName)!;
+  const type = (await backend.listVolumeTypes(w)).find((t) => t.name !== w.typeName)!;
+  assert.ok(type, 'the seed has a second volume type');
   await backend.retypeVolume(w, type);
-  assert.deepEqual(lastWrite(), { method: 'POST', path: `/api/openstack-volumes/${w.id}/retype/`, body: { type: type.url } });
+  const typeRecord = sandbox.store.volumeTypes.find((t) => t.uuid === type.id)!;
+  assert.deepEqual(lastWrite(), { method: 'POST', path: `/api/openstack-volumes/${w.id}/retype/`, body: { type: typeRecord.url } });
 });
 
 test('snapshot sends name, description and kept_until (null = forever); restore sends name and description', async () => {
@@ -133,7 +133,7 @@ test('snapshot sends name, description and kept_until (null = forever); restore 
   assert.deepEqual(lastWrite()?.body, { name: 'n2', description: 'd', kept_until: null });
 
   const ready = sandbox.store.snapshots.find((s) => s.state === 'OK')!;
-  const restored = await backend.restoreSnapshot({ id: ready.uuid } as never, { name: 'r1', description: 'Restored from snapshot x' });
+  const restored = await backend.restoreSnapshot(await backend.getSnapshot(ready.uuid), { name: 'r1', description: 'Restored from snapshot x' });
   assert.deepEqual(lastWrite(), { method: 'POST', path: `/api/openstack-snapshots/${ready.uuid}/restore/`, body: { name: 'r1', description: 'Restored from snapshot x' } });
   assert.equal(restored.name, 'r1');
 });
@@ -143,25 +143,27 @@ test('edit sends a PATCH with only the changed field; keep-until null keeps fore
   await backend.updateVolume(v, { bootable: !v.bootable });
   assert.deepEqual(lastWrite(), { method: 'PATCH', path: `/api/openstack-volumes/${v.id}/`, body: { bootable: !v.bootable } });
   const s = sandbox.store.snapshots.find((x) => x.state === 'OK')!;
-  await backend.updateSnapshot({ id: s.uuid } as never, { keptUntil: null });
+  await backend.updateSnapshot(await backend.getSnapshot(s.uuid), { keptUntil: null });
   assert.deepEqual(lastWrite(), { method: 'PATCH', path: `/api/openstack-snapshots/${s.uuid}/`, body: { kept_until: null } });
 });
 
 test('delete volume is a marketplace terminate order; delete snapshot a DELETE; unlink and pull are POSTs', async () => {
   const v = await backend.getVolume(pick((x) => x.runtime_state === 'available' && Boolean(x.marketplace_resource_uuid)).uuid);
-  const order = await backend.deleteVolume(v);
-  assert.deepEqual(lastWrite(), { method: 'POST', path: `/api/marketplace-resources/${v.marketplaceResourceId}/terminate/`, body: {} });
-  assert.match(order.id, /^[0-9a-f]{32}$/);
+  const outcome = await backend.deleteVolume(v);
+  const record = sandbox.store.volumes.find((x) => x.uuid === v.id)!;
+  assert.deepEqual(lastWrite(), { method: 'POST', path: `/api/marketplace-resources/${record.marketplace_resource_uuid}/terminate/`, body: {} });
+  assert.equal(outcome.kind, 'order');
+  assert.match(outcome.kind === 'order' ? outcome.orderId : '', /^[0-9a-f]{32}$/);
 
   const s = sandbox.store.snapshots.find((x) => x.state === 'OK')!;
-  await backend.pullSnapshot({ id: s.uuid } as never);
+  await backend.pullSnapshot!(await backend.getSnapshot(s.uuid));
   assert.deepEqual(lastWrite(), { method: 'POST', path: `/api/openstack-snapshots/${s.uuid}/pull/`, body: undefined });
   const t = sandbox.store.snapshots.find((x) => x.state === 'OK' && x !== s)!;
-  await backend.deleteSnapshot({ id: t.uuid } as never);
+  await backend.deleteSnapshot(await backend.getSnapshot(t.uuid));
   assert.deepEqual(lastWrite(), { method: 'DELETE', path: `/api/openstack-snapshots/${t.uuid}/`, body: undefined });
 
   const u = sandbox.store.volumes.find((x) => x.state === 'OK' && x.uuid !== v.id)!;
-  await backend.unlinkVolume({ id: u.uuid } as never);
+  await backend.unlinkVolume!(await backend.getVolume(u.uuid));
   assert.deepEqual(lastWrite(), { method: 'POST', path: `/api/openstack-volumes/${u.uuid}/unlink/`, body: undefined });
   assert.ok(!sandbox.store.volumes.includes(u), 'the record is gone');
 });

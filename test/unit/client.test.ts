@@ -2,9 +2,10 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { authorizationHeader, createWaldurClient, normalizeBaseUrl, unwrap } from '../../src/api/client';
-import { ApiError, parseErrorBody } from '../../src/api/errors';
-import { WaldurBackend } from '../../src/backend/waldur';
+import { authorizationHeader, createWaldurClient, normalizeBaseUrl, unwrap } from '../../src/backends/waldur/client';
+import { ApiError, createBackend } from '../../src/core/index';
+import { parseErrorBody } from '../../src/core/errors';
+import { WaldurBackend } from '../../src/backends/waldur/backend';
 import { startSandbox, type Sandbox } from '../../src/sandbox';
 
 let sandbox: Sandbox;
@@ -125,7 +126,7 @@ test('parseErrorBody reads every Waldur error shape', () => {
 
 test('listing 745 volumes: page 1 at 300, the rest concurrently, in order, only the row fields', async () => {
   const before = sandbox.requestCount;
-  const backend = new WaldurBackend({ baseUrl: sandbox.url, token: sandbox.token });
+  const backend = await createBackend({ kind: 'waldur', url: sandbox.url }, sandbox.token);
   const volumes = await backend.listVolumes();
   assert.equal(volumes.length, sandbox.store.volumes.length);
   assert.equal(sandbox.requestCount - before, Math.ceil(sandbox.store.volumes.length / 300));
@@ -139,10 +140,11 @@ test('listing 745 volumes: page 1 at 300, the rest concurrently, in order, only 
   assert.equal(response.headers.get('X-Result-Count'), String(sandbox.store.volumes.length));
 });
 
-test('display-string states from the server are normalised', async () => {
-  const backend = new WaldurBackend({ baseUrl: sandbox.url, token: sandbox.token });
-  const erred = sandbox.store.volumes.find((v) => v.state === 'Erred')!;
+test('display-string states from the server become the neutral status', async () => {
+  const backend = await createBackend({ kind: 'waldur', url: sandbox.url }, sandbox.token);
+  const erred = sandbox.store.volumes.find((v) => v.state === 'Erred');
+  assert.ok(erred, 'the seed has an erred volume');
   const v = await backend.getVolume(erred.uuid);
-  assert.equal(v.state, 'ERRED');
+  assert.deepEqual(v.status, { category: 'error', label: 'Erred' });
   assert.ok(v.errorMessage);
 });

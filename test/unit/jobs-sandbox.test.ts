@@ -1,24 +1,23 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { WaldurBackend } from '../../src/backend/waldur';
+import { createBackend, formatGiB, MIB_PER_GIB, type Backend, type Volume } from '../../src/core/index';
+import { failureOf, isStable } from '../../src/jobs/judge';
 import { JobTracker, type Job, type JobSpec } from '../../src/jobs/tracker';
-import { isErred, isTransitional } from '../../src/model/state';
-import { formatGiB, MIB_PER_GIB, type Volume } from '../../src/model/types';
 import { startSandbox } from '../../src/sandbox/index';
 
 /** Follows a real extend on the local sandbox server with real timers and a short schedule. */
 
-function followSpec(backend: WaldurBackend, volume: Volume, seen: string[], overrides: Partial<JobSpec<Volume>> = {}): JobSpec<Volume> {
+function followSpec(backend: Backend, volume: Volume, seen: string[], overrides: Partial<JobSpec<Volume>> = {}): JobSpec<Volume> {
   return {
     resourceKey: `volume/${volume.id}`,
     action: 'extend',
     title: `Extending ${volume.name}`,
     read: (signal) => backend.getVolume(volume.id, signal),
-    isStable: (v) => !isTransitional(v.state, v.runtimeState),
-    isFailed: (v) => (isErred(v.state, v.runtimeState) ? v.errorMessage ?? 'erred' : undefined),
+    isStable,
+    isFailed: failureOf,
     successMessage: (v) => `${v?.name} is now ${formatGiB(v?.sizeMiB)}`,
     failureTitle: 'Extend failed',
-    onUpdate: (v) => seen.push(v.state),
+    onUpdate: (v) => seen.push(v.status.category),
     ...overrides,
   };
 }
@@ -39,7 +38,7 @@ test('follows an extend on the sandbox until the volume is OK with the new size'
   const sandbox = await startSandbox({ port: 0, transitionMs: 30 });
   const tracker = new JobTracker({ schedule: { initialMs: 20, factor: 1.5, maxMs: 100 }, defaultTimeoutMs: 10_000 });
   try {
-    const backend = new WaldurBackend({ baseUrl: sandbox.url, token: sandbox.token });
+    const backend = await createBackend({ kind: 'waldur', url: sandbox.url }, sandbox.token);
     const record = sandbox.store.volumes.find((v) => v.state === 'OK' && v.runtime_state === 'available' && !v.bootable && !v.instance && !/fail/i.test(v.name));
     assert.ok(record, 'the seed has an available non-bootable volume');
     const volume = await backend.getVolume(record.uuid);
@@ -52,8 +51,8 @@ test('follows an extend on the sandbox until the volume is OK with the new size'
     assert.equal(done.state, 'succeeded', done.message);
     assert.equal((done.last as Volume).sizeMiB, target);
     assert.equal(done.message, `${volume.name} is now ${formatGiB(target)}`);
-    assert.ok(seen.some((s) => s !== 'OK'), `a transitional state was seen on the way (${seen.join(' → ')})`);
-    assert.equal(seen[seen.length - 1], 'OK');
+    assert.ok(seen.includes('busy'), `a busy status was seen on the way (${seen.join(' → ')})`);
+    assert.equal(seen[seen.length - 1], 'stable');
     assert.equal((await backend.getVolume(volume.id)).sizeMiB, target);
   } finally {
     tracker.dispose();
@@ -65,7 +64,7 @@ test('an extend that fails on the sandbox ends with the API error message', { ti
   const sandbox = await startSandbox({ port: 0, transitionMs: 30 });
   const tracker = new JobTracker({ schedule: { initialMs: 20, factor: 1.5, maxMs: 100 }, defaultTimeoutMs: 10_000 });
   try {
-    const backend = new WaldurBackend({ baseUrl: sandbox.url, token: sandbox.token });
+    const backend = await createBackend({ kind: 'waldur', url: sandbox.url }, sandbox.token);
     const record = sandbox.store.volumes.find((v) => v.state === 'OK' && !v.bootable && !v.instance && /fail/i.test(v.name));
     assert.ok(record, 'the seed has a failing, non-bootable, detached volume');
     const volume = await backend.getVolume(record.uuid);

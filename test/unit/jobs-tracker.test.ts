@@ -1,10 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ApiError } from '../../src/api/errors';
+import { ApiError } from '../../src/core/errors';
 import { JobTracker, type Job, type JobEvent, type JobSpec } from '../../src/jobs/tracker';
 import { nextDelay } from '../../src/jobs/schedule';
-import { isErred, isTransitional } from '../../src/model/state';
-import { formatGiB, type Volume } from '../../src/model/types';
+import { formatGiB, type Volume } from '../../src/core/model';
 import { aVolume } from './builders/models';
 import { FakeClock, flush } from './helpers/fake-clock';
 
@@ -37,8 +36,8 @@ function extendSpec(read: JobSpec<Volume>['read'], overrides: Partial<JobSpec<Vo
     action: 'extend',
     title: 'Extending data-01',
     read,
-    isStable: (v) => !isTransitional(v.state, v.runtimeState),
-    isFailed: (v) => (isErred(v.state, v.runtimeState) ? v.errorMessage ?? 'erred' : undefined),
+    isStable: (v) => v.status.category !== 'busy',
+    isFailed: (v) => (v.status.category === 'error' ? v.errorMessage ?? 'erred' : undefined),
     successMessage: (v) => `${v?.name} is now ${formatGiB(v?.sizeMiB)}`,
     failureTitle: 'Extend failed',
     ...overrides,
@@ -95,7 +94,7 @@ test('a job stops when the resource is stable again and ends with the success me
   assert.equal(job.message, 'data-01 is now 50 GiB');
   assert.equal(job.last, extended);
   assert.equal(job.endedAt, job.startedAt + 2500 + 3750 + 5625);
-  assert.deepEqual(updates.map((u) => u.state), ['UPDATE_SCHEDULED', 'UPDATING', 'OK'], 'every read went to onUpdate (the tree)');
+  assert.deepEqual(updates.map((u) => u.status.label), ['Update scheduled', 'extending', 'available'], 'every read went to onUpdate (the tree)');
   assert.equal(clock.pending, 0, 'nothing polled any more');
   await clock.advance(60 * 60_000);
   assert.equal(r.reads(), 3);
@@ -120,7 +119,7 @@ test('a job that runs past its limit stops being followed and says so', async ()
   const { clock, tracker } = setup({ timeoutMs: 30 * 60_000 });
   const r = scripted([updating]);
   const job = tracker.start(extendSpec(r.read, {
-    timeoutMessage: (last, ms) => `Stopped following extend of data-01 after ${Math.round(ms / 60_000)} min; it is still ${last?.state === 'UPDATING' ? 'Updating' : '?'} on the server`,
+    timeoutMessage: (last, ms) => `Stopped following extend of data-01 after ${Math.round(ms / 60_000)} min; it is still ${last?.status.label === 'extending' ? 'Updating' : '?'} on the server`,
   }));
   await clock.advance(29 * 60_000);
   assert.equal(job.state, 'running');
@@ -266,10 +265,10 @@ test('a watcher follows a job-less transitional row on the same schedule until s
   const { clock, tracker } = setup();
   const r = scripted([aVolume({ state: 'CREATING' }), aVolume({ state: 'CREATING' }), aVolume()]);
   const updates: string[] = [];
-  assert.equal(tracker.watch('volume/vol1', { read: r.read, isStable: (v) => !isTransitional(v.state, v.runtimeState), onUpdate: (v) => updates.push(v.state) }), true);
+  assert.equal(tracker.watch('volume/vol1', { read: r.read, isStable: (v) => v.status.category !== 'busy', onUpdate: (v) => updates.push(v.status.label) }), true);
   assert.equal(clock.nextIn(), 2500);
   await clock.advance(2500 + 3750 + 5625);
-  assert.deepEqual(updates, ['CREATING', 'CREATING', 'OK'], 'the final stable read reaches the row too');
+  assert.deepEqual(updates, ['Creating', 'Creating', 'available'], 'the final stable read reaches the row too');
   assert.equal(tracker.isWatching('volume/vol1'), false);
   assert.equal(clock.pending, 0);
   assert.deepEqual(clock.delays, [2500, 3750, 5625]);
@@ -278,7 +277,7 @@ test('a watcher follows a job-less transitional row on the same schedule until s
 test('watchers pause while the view is hidden and restart from 2.5 s when it shows again', async () => {
   const { clock, tracker } = setup();
   const r = scripted([aVolume({ state: 'CREATING' })]);
-  tracker.watch('volume/vol1', { read: r.read, isStable: (v) => !isTransitional(v.state), onUpdate: () => undefined });
+  tracker.watch('volume/vol1', { read: r.read, isStable: (v) => v.status.category !== 'busy', onUpdate: () => undefined });
   await clock.advance(2500 + 3750);
   assert.equal(r.reads(), 2);
   tracker.pause();

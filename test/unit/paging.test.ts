@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { listAll, parseLinkHeader, type Page } from '../../src/api/paging';
+import { listAll, parseLinkHeader, type Page } from '../../src/backends/waldur/paging';
 
 /** An in-memory list that records which pages were asked for and how many were in flight. */
 function source(total: number, opts: { count?: boolean; delayMs?: number } = {}) {

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { displayState, isTransitional, normalizeState, stateCategory } from '../../src/model/state';
+import { displayState, isTransitionalState, normalizeState, waldurStatus } from '../../src/backends/waldur/states';
+import { actionGerund, blockStorageStatus } from '../../src/core/index';
 
 test('normalizeState accepts display strings and enum values alike', () => {
   assert.equal(normalizeState('Creation Scheduled'), 'CREATION_SCHEDULED');
@@ -11,24 +12,35 @@ test('normalizeState accepts display strings and enum values alike', () => {
   assert.equal(normalizeState(undefined), 'UNKNOWN');
 });
 
-test('transitional: *_SCHEDULED, CREATING, UPDATING, DELETING or a runtime state ending in -ing', () => {
+test('Waldur status: *_SCHEDULED, CREATING, UPDATING, DELETING or a runtime -ing is busy, with the moving word as label', () => {
   for (const s of ['Creation Scheduled', 'Update Scheduled', 'Deletion Scheduled', 'Creating', 'Updating', 'Deleting']) {
-    assert.equal(isTransitional(s, 'available'), true, s);
+    assert.equal(isTransitionalState(s), true, s);
+    assert.equal(waldurStatus(s, 'available').category, 'busy', s);
   }
-  assert.equal(isTransitional('OK', 'extending'), true);
-  assert.equal(isTransitional('OK', 'attaching'), true);
-  assert.equal(isTransitional('OK', 'available'), false);
-  assert.equal(isTransitional('OK', 'in-use'), false);
-  assert.equal(isTransitional('Erred', 'error_extending'), false);
+  assert.deepEqual(waldurStatus('Update Scheduled', 'available'), { category: 'busy', label: 'Update scheduled' });
+  assert.deepEqual(waldurStatus('OK', 'extending'), { category: 'busy', label: 'extending' });
+  assert.deepEqual(waldurStatus('OK', 'attaching'), { category: 'busy', label: 'attaching' });
+  assert.deepEqual(waldurStatus('OK', 'available'), { category: 'stable', label: 'available' });
+  assert.deepEqual(waldurStatus('OK', 'in-use'), { category: 'stable', label: 'in-use' });
+  assert.deepEqual(waldurStatus('OK', ''), { category: 'stable', label: 'OK' });
 });
 
-test('stateCategory picks the icon bucket, errors first', () => {
-  assert.equal(stateCategory('Erred', 'error'), 'error');
-  assert.equal(stateCategory('OK', 'error_restoring'), 'error');
-  assert.equal(stateCategory('Update Scheduled', 'in-use'), 'busy');
-  assert.equal(stateCategory('OK', 'in-use'), 'in-use');
-  assert.equal(stateCategory('OK', 'available'), 'available');
-  assert.equal(stateCategory('OK', 'maintenance'), 'other');
+test('errors first: Erred, or a Cinder error_* status, even while "moving"', () => {
+  assert.deepEqual(waldurStatus('Erred', 'error'), { category: 'error', label: 'Erred' });
+  assert.deepEqual(waldurStatus('OK', 'error_restoring'), { category: 'error', label: 'error_restoring' });
+  assert.deepEqual(waldurStatus('Erred', 'error_extending'), { category: 'error', label: 'Erred' });
+  assert.equal(waldurStatus('Update Scheduled', 'error_extending').category, 'error');
+});
+
+test('block-storage status (Cinder): -ing busy, error* error, anything else stable', () => {
+  assert.deepEqual(blockStorageStatus('In-Use'), { category: 'stable', label: 'in-use' });
+  assert.deepEqual(blockStorageStatus('extending'), { category: 'busy', label: 'extending' });
+  assert.deepEqual(blockStorageStatus('error_deleting'), { category: 'error', label: 'error_deleting' });
+  assert.deepEqual(blockStorageStatus('maintenance'), { category: 'stable', label: 'maintenance' });
+  assert.equal(actionGerund('extend'), 'extending');
+  assert.equal(actionGerund('attach'), 'attaching');
+  assert.equal(actionGerund('retype'), 'retyping');
+  assert.equal(actionGerund('delete'), 'deleting');
 });
 
 test('displayState reads like a person wrote it', () => {

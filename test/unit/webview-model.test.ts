@@ -1,12 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { actionCommand, keepUntilValue, relativeTime, snapshotDetails, timeValue, volumeDetails } from '../../src/webview/model';
-import { isFromWebview, isResourceRef, type DetailsModel, type Section } from '../../src/shared/protocol';
+import { keepUntilValue, relativeTime, timeValue } from '../../src/core/index';
+import { actionCommand } from '../../src/webview/header';
+import { isFromWebview, isPanelRef, type DetailsModel, type Section } from '../../src/shared/protocol';
+import { member, staff } from './builders/models';
+import { snapshotDetails, volumeDetails } from './builders/panels';
 import { aRestoration, aSnapshotRecord, aVolumeRecord } from './builders/waldur-records';
 
 const NOW = new Date('2026-03-04T10:00:00Z');
-const member = { isStaff: false };
-const staff = { isStaff: true };
 
 function section(model: DetailsModel, id: string): Section {
   const found = model.sections.find((s) => s.id === id);
@@ -42,7 +43,7 @@ test('keep until: empty means keep forever, a date is relative with the exact ti
 
 test('volume panel: header, overview, attachment, origin, marketplace and timestamps', () => {
   const m = volumeDetails({ volume: aVolumeRecord({ size: 1536 }), snapshots: [] }, member, NOW);
-  assert.deepEqual(m.ref, { kind: 'volume', id: 'vol1' });
+  assert.deepEqual(m.ref, { connectionId: 'c1', kind: 'volume', id: 'vol1' });
   assert.equal(m.name, 'data-01');
   assert.equal(m.kindLabel, 'Volume');
   assert.equal(m.size, '1.5 GiB');
@@ -96,7 +97,7 @@ test('volume panel: attachment, source snapshot link, snapshots table newest fir
   assert.ok(empty.type === 'table' && empty.rows.length === 0 && empty.empty === 'This volume has no snapshots.');
 });
 
-test('volume actions are exactly what the state allows (model/actions.ts), unlink only for staff', () => {
+test('volume actions are exactly what the rules allow (core/rules.ts), unlink only for staff, none when read-only', () => {
   const actions = (m: DetailsModel): string[] => m.actions.map((a) => a.action);
   const available = volumeDetails({ volume: aVolumeRecord(), snapshots: [] }, member, NOW);
   assert.deepEqual(actions(available), ['attach', 'extend', 'retype', 'snapshot', 'edit', 'pull', 'delete']);
@@ -111,6 +112,10 @@ test('volume actions are exactly what the state allows (model/actions.ts), unlin
   assert.equal(busy.busyText, 'data-01 is extending…');
   assert.deepEqual(busy.badges.map((b) => [b.text, b.tone]), [['Update scheduled', 'busy'], ['extending', 'busy']]);
   assert.equal(volumeDetails({ volume: aVolumeRecord({ state: 'CREATING', runtime_state: '' }), snapshots: [] }, member, NOW).busyText, 'data-01 is creating…');
+
+  const readOnly = volumeDetails({ volume: aVolumeRecord(), snapshots: [] }, { isStaff: true, readOnly: true }, NOW);
+  assert.deepEqual(actions(readOnly), []);
+  assert.match(readOnly.actionsNote ?? '', /read-only/);
 
   const delete_ = available.actions.find((a) => a.action === 'delete');
   assert.deepEqual(delete_, { action: 'delete', label: 'Delete…', icon: 'trash', destructive: true });
@@ -136,7 +141,7 @@ test('snapshot panel: source volume link, keep forever, restorations each openin
       aRestoration({ uuid: 'res2', volume: 'https://w.example/api/openstack-volumes/vol3/', volume_name: 'restored-02', volume_state: 'Creation Scheduled', volume_runtime_state: 'creating', volume_device: '/dev/vdc', created: '2026-03-04T09:00:00Z' }),
     ],
   }, member, NOW);
-  assert.deepEqual(m.ref, { kind: 'snapshot', id: 'snap1' });
+  assert.deepEqual(m.ref, { connectionId: 'c1', kind: 'snapshot', id: 'snap1' });
   assert.equal(m.kindLabel, 'Snapshot');
   assert.equal(m.size, '10 GiB');
   const overview = section(m, 'overview');
@@ -182,6 +187,8 @@ test('messages from the webview are checked before use', () => {
   assert.equal(isFromWebview({ type: 'open', kind: 'volume', id: '../../users/me' }), false);
   assert.equal(isFromWebview({ type: 'eval' }), false);
   assert.equal(isFromWebview(null), false);
-  assert.equal(isResourceRef({ kind: 'snapshot', id: 'abc' }), true);
-  assert.equal(isResourceRef({ kind: 'snapshot' }), false);
+  assert.equal(isPanelRef({ connectionId: 'demo', kind: 'snapshot', id: 'abc' }), true);
+  assert.equal(isPanelRef({ kind: 'snapshot', id: 'abc' }), false, 'a saved panel names its connection');
+  assert.equal(isPanelRef({ connectionId: 'demo', kind: 'project', id: 'abc' }), false);
+  assert.equal(isPanelRef({ connectionId: 'demo', kind: 'snapshot' }), false);
 });

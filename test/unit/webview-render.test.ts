@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import type { Window } from 'happy-dom' with { 'resolution-mode': 'import' };
 import { render, renderSection, renderStatus, type Handlers, type ViewState } from '../../src/webview/main';
 import { buildHtml, contentSecurityPolicy } from '../../src/webview/html';
-import { snapshotDetails, volumeDetails } from '../../src/webview/model';
-import type { ResourceRef } from '../../src/shared/protocol';
+import { snapshotDetails, volumeDetails } from './builders/panels';
+import type { LocalRef } from '../../src/shared/protocol';
 import { aRestoration, aSnapshotRecord, aVolumeRecord } from './builders/waldur-records';
 
 const NOW = new Date('2026-03-04T10:00:00Z');
@@ -44,7 +44,7 @@ function recorder(): Handlers & { calls: Array<[string, unknown]> } {
   return {
     calls,
     action: (a: string) => calls.push(['action', a]),
-    open: (ref: ResourceRef) => calls.push(['open', ref]),
+    open: (ref: LocalRef) => calls.push(['open', ref]),
     refresh: () => calls.push(['refresh', undefined]),
   };
 }

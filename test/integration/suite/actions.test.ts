@@ -3,7 +3,8 @@ import * as vscode from 'vscode';
 import type { VolumeExplorerApi } from '../../../src/extension';
 import type { Sandbox } from '../../../src/sandbox';
 import type { TreeNode, VolumeNode } from '../../../src/tree/nodes';
-import { ScriptedUi, children, connectTo, eventually, extensionApi, jobsDone as waitForJobs, row, startSandbox, volumeRow as rowOf } from './helpers';
+import type { Connection } from '../../../src/connections/manager';
+import { ScriptedUi, children, connectTo, eventually, extensionApi, jobsDone as waitForJobs, removeAllConnections, row, startSandbox, volumeRow as rowOf } from './helpers';
 
 /**
  * Every action end to end against the local Waldur, in a real VS Code: prompts answered as a
@@ -13,16 +14,17 @@ suite('volume and snapshot actions (real VS Code, local Waldur)', function () {
   this.timeout(90_000);
   let api: VolumeExplorerApi;
   let sandbox: Sandbox;
+  let connection: Connection;
   let ui: ScriptedUi;
 
   suiteSetup(async () => {
     api = await extensionApi();
+    await removeAllConnections(api);
     sandbox = await startSandbox({ transitionMs: 100 });
-    await connectTo(sandbox);
-    assert.ok(api.context.connections.connection);
+    connection = await connectTo(api, sandbox);
   });
   suiteTeardown(async () => {
-    await vscode.commands.executeCommand('volumeExplorer.disconnect');
+    await removeAllConnections(api);
     await sandbox.close();
   });
   setup(() => {
@@ -37,10 +39,10 @@ suite('volume and snapshot actions (real VS Code, local Waldur)', function () {
 
   /** A volume the server will let us attach: OK, available, not bootable, with an eligible instance. */
   async function attachable(): Promise<{ id: string; instance: string }> {
-    const backend = api.context.connections.connection!.backend;
+    const backend = connection.backend!;
     for (const v of sandbox.store.volumes) {
       if (v.state !== 'OK' || v.runtime_state !== 'available' || v.bootable || /fail/.test(v.name)) continue;
-      const instances = await backend.listAttachableInstances({ id: v.uuid } as never);
+      const instances = await backend.listAttachableInstances(await backend.getVolume(v.uuid));
       if (instances.length) return { id: v.uuid, instance: instances[0]!.name };
     }
     throw new Error('no attachable volume in the seed');
@@ -51,34 +53,39 @@ suite('volume and snapshot actions (real VS Code, local Waldur)', function () {
     const node = await volumeRow(id);
     ui.picks.push(instance);
     await vscode.commands.executeCommand('volumeExplorer.attachVolume', node);
-    assert.match(api.context.jobs?.statusBarText ?? '', /^\$\(sync~spin\) Attaching /);
+    assert.match(api.context.jobs.statusBarText ?? '', /^\$\(sync~spin\) Attaching /);
     assert.equal(row(api, node).icon, 'sync~spin', 'the row spins while the job runs');
     await jobsDone();
     assert.equal(storeVolume(id)!.runtime_state, 'in-use');
-    assert.match(row(api, node).description, new RegExp(`in-use · → ${instance}$`));
+    assert.equal(row(api, node).description, `${(storeVolume(id)!.size ?? 0) / 1024} GiB · in-use · → ${instance}`);
+    assert.match(row(api, node).contextValue, /^volume;status=stable;attached=true;busy=false;/);
     assert.match(ui.shown.info.join('\n'), new RegExp(`is attached to ${instance} as /dev/`));
   });
 
   test('detach → available (after a modal confirmation)', async () => {
-    const v = sandbox.store.volumes.find((x) => x.runtime_state === 'in-use' && !x.bootable && x.state === 'OK' && !/fail/.test(x.name))!;
+    const v = sandbox.store.volumes.find((x) => x.runtime_state === 'in-use' && !x.bootable && x.state === 'OK' && !/fail/.test(x.name));
+    assert.ok(v, 'seed has an OK, in-use data volume');
     const node = await volumeRow(v.uuid);
     ui.confirms.push('Detach');
     await vscode.commands.executeCommand('volumeExplorer.detachVolume', node);
     await jobsDone();
     assert.equal(storeVolume(v.uuid)!.runtime_state, 'available');
-    assert.match(row(api, node).description, /· available$/);
+    assert.equal(row(api, node).description, `${(v.size ?? 0) / 1024} GiB · available`);
   });
 
   test('detach of a system volume is refused before any request', async () => {
-    const boot = sandbox.store.volumes.find((x) => x.bootable && x.runtime_state === 'in-use' && x.state === 'OK')!;
+    const boot = sandbox.store.volumes.find((x) => x.bootable && x.runtime_state === 'in-use' && x.state === 'OK');
+    assert.ok(boot, 'seed has an OK system volume');
     const node = await volumeRow(boot.uuid);
+    assert.doesNotMatch(row(api, node).contextValue, /;can=([^;]*,)?detach(,|;)/, 'no Detach in its menu');
     await vscode.commands.executeCommand('volumeExplorer.detachVolume', node);
     assert.deepEqual(ui.shown.warning, ["A system volume can't be detached."]);
     assert.equal(storeVolume(boot.uuid)!.runtime_state, 'in-use');
   });
 
   test('extend → the new size; bad sizes are answered before any request', async () => {
-    const v = sandbox.store.volumes.find((x) => x.state === 'OK' && !x.bootable && x.runtime_state === 'available' && !/fail/.test(x.name))!;
+    const v = sandbox.store.volumes.find((x) => x.state === 'OK' && !x.bootable && x.runtime_state === 'available' && !/fail/.test(x.name));
+    assert.ok(v, 'seed has an OK, available data volume');
     const node = await volumeRow(v.uuid);
     const gib = (v.size ?? 0) / 1024;
     const before = sandbox.requestCount;
@@ -100,7 +107,8 @@ suite('volume and snapshot actions (real VS Code, local Waldur)', function () {
   });
 
   test('a failing extend shows the API error message', async () => {
-    const v = sandbox.store.volumes.find((x) => /fail/.test(x.name) && x.state === 'OK' && !x.bootable)!;
+    const v = sandbox.store.volumes.find((x) => /fail/.test(x.name) && x.state === 'OK' && !x.bootable);
+    assert.ok(v, 'seed has an OK volume whose actions fail');
     const node = await volumeRow(v.uuid);
     ui.inputs.push(String((v.size ?? 0) / 1024 + 1));
     await vscode.commands.executeCommand('volumeExplorer.extendVolume', node);
@@ -113,7 +121,8 @@ suite('volume and snapshot actions (real VS Code, local Waldur)', function () {
   });
 
   test('retype to another type of the tenant', async () => {
-    const v = sandbox.store.volumes.find((x) => x.state === 'OK' && x.runtime_state === 'available' && !/fail/.test(x.name))!;
+    const v = sandbox.store.volumes.find((x) => x.state === 'OK' && x.runtime_state === 'available' && !/fail/.test(x.name));
+    assert.ok(v, 'seed has an OK, available volume');
     const node = await volumeRow(v.uuid);
     let target = '';
     ui.picks.push((items) => {
@@ -127,7 +136,8 @@ suite('volume and snapshot actions (real VS Code, local Waldur)', function () {
   });
 
   test('snapshot → a new child row; restore → a new volume, revealed; delete snapshot → gone', async () => {
-    const v = sandbox.store.volumes.find((x) => x.state === 'OK' && !/fail/.test(x.name) && x.runtime_state === 'available')!;
+    const v = sandbox.store.volumes.find((x) => x.state === 'OK' && !/fail/.test(x.name) && x.runtime_state === 'available');
+    assert.ok(v, 'seed has an OK, available volume');
     const node = await volumeRow(v.uuid);
     const name = `${v.name}-it-snap`;
     ui.inputs.push(name, 'made by the integration test', '');
@@ -156,7 +166,8 @@ suite('volume and snapshot actions (real VS Code, local Waldur)', function () {
   });
 
   test('cancelling a prompt sends nothing; a state changed behind our back is caught by the re-read', async () => {
-    const v = sandbox.store.volumes.find((x) => x.state === 'OK' && x.runtime_state === 'available' && !x.bootable && !/fail/.test(x.name))!;
+    const v = sandbox.store.volumes.find((x) => x.state === 'OK' && x.runtime_state === 'available' && !x.bootable && !/fail/.test(x.name));
+    assert.ok(v, 'seed has an OK, available data volume');
     const node = await volumeRow(v.uuid);
     ui.inputs.push(undefined);
     const before = sandbox.requestCount;
@@ -165,21 +176,27 @@ suite('volume and snapshot actions (real VS Code, local Waldur)', function () {
 
     storeVolume(v.uuid)!.state = 'Erred';
     try {
+      const prompts = ui.shown.prompts.length;
+      const snapshots = sandbox.store.snapshots.length;
       await vscode.commands.executeCommand('volumeExplorer.snapshotVolume', node);
+      assert.equal(ui.shown.prompts.length, prompts, 'refused before the first prompt');
+      assert.equal(sandbox.store.snapshots.length, snapshots, 'no snapshot created');
       assert.match(ui.shown.warning.join('\n'), /is Erred; this needs state OK\./);
-      assert.match(row(api, node).contextValue, /state=ERRED/, 'the row shows the fresh state');
+      assert.match(row(api, node).contextValue, /^volume;status=error;/, 'the row shows the fresh state');
+      assert.equal(row(api, node).icon, 'error');
     } finally {
       storeVolume(v.uuid)!.state = 'OK';
     }
   });
 
   test('a 400 from the server is shown with its field errors', async () => {
-    const v = sandbox.store.volumes.find((x) => x.state === 'OK' && !x.bootable && x.runtime_state === 'available' && !/fail/.test(x.name))!;
+    const v = sandbox.store.volumes.find((x) => x.state === 'OK' && !x.bootable && x.runtime_state === 'available' && !/fail/.test(x.name));
+    assert.ok(v, 'seed has an OK, available data volume');
     const node = await volumeRow(v.uuid);
     ui.inputs.push('999999');
     await vscode.commands.executeCommand('volumeExplorer.extendVolume', node);
     await eventually(() => ui.shown.error.length > 0, 'an error message');
     assert.match(ui.shown.error[0]!, /^disk_size: /);
-    assert.equal(api.context.jobs?.statusBarText, undefined, 'no job for a refused request');
+    assert.equal(api.context.jobs.statusBarText, undefined, 'no job for a refused request');
   });
 });

@@ -1,8 +1,10 @@
+import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { Connection } from '../../../src/connections/manager';
 import type { VolumeExplorerApi } from '../../../src/extension';
 import type { Sandbox, SandboxOptions } from '../../../src/sandbox';
-import type { TreeNode, VolumeNode } from '../../../src/tree/nodes';
+import type { ConnectionNode, ScopeNode, TreeNode, VolumeNode } from '../../../src/tree/nodes';
 
 export const EXTENSION_ID = 'volume-explorer.volume-explorer';
 
@@ -20,15 +22,28 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   return mod.startSandbox({ transitionMs: 150, ...options });
 }
 
-/** Connects through the real "Connect to Waldur…" command, answering its two prompts. */
-export async function connectTo(sandbox: Sandbox): Promise<void> {
+/**
+ * Connects through the real "Connect to Waldur…" command, answering its two prompts; returns
+ * the connection it added (each connect adds one).
+ */
+export async function connectTo(api: VolumeExplorerApi, sandbox: Sandbox, token = sandbox.token): Promise<Connection> {
+  const before = new Set(api.context.connections.all().map((c) => c.id));
   const ui = new ScriptedUi();
   try {
-    ui.inputs.push(`${sandbox.url}/api/`, sandbox.token);
+    ui.inputs.push(`${sandbox.url}/api/`, token);
     await vscode.commands.executeCommand('volumeExplorer.connect');
   } finally {
     ui.dispose();
   }
+  const added = api.context.connections.all().filter((c) => !before.has(c.id));
+  assert.equal(added.length, 1, `connecting to ${sandbox.url} adds one connection (errors: ${ui.shown.error.join(' | ')})`);
+  assert.equal(added[0]!.url, sandbox.url);
+  return added[0]!;
+}
+
+/** Removes every connection without prompting (the command asks which when there are several). */
+export async function removeAllConnections(api: VolumeExplorerApi): Promise<void> {
+  await api.context.connections.removeAll();
 }
 
 type Answer = string | undefined | ((items: readonly vscode.QuickPickItem[]) => vscode.QuickPickItem | undefined);
@@ -42,6 +57,8 @@ export class ScriptedUi implements vscode.Disposable {
   readonly picks: Answer[] = [];
   readonly confirms: Array<string | undefined> = [];
   readonly shown: { info: string[]; warning: string[]; error: string[]; prompts: string[] } = { info: [], warning: [], error: [], prompts: [] };
+  /** The items of every quick pick shown, in order (separators included). */
+  readonly pickLists: Array<readonly vscode.QuickPickItem[]> = [];
   private readonly saved: Partial<typeof vscode.window> = {};
 
   constructor() {
@@ -63,10 +80,11 @@ export class ScriptedUi implements vscode.Disposable {
     };
     w.showQuickPick = async (items: readonly vscode.QuickPickItem[] | Thenable<readonly vscode.QuickPickItem[]>, options?: vscode.QuickPickOptions) => {
       const list = await items;
+      this.pickLists.push(list);
       this.shown.prompts.push(`${options?.title ?? ''}: ${list.map((i) => i.label).join(' | ')}`);
       if (!this.picks.length) throw new Error(`Unexpected quick pick: ${options?.title}`);
       const answer = this.picks.shift();
-      return typeof answer === 'function' ? answer(list) : list.find((i) => i.label === answer);
+      return typeof answer === 'function' ? answer(list) : list.find((i) => i.label === answer && i.kind !== vscode.QuickPickItemKind.Separator);
     };
     const message = (kind: 'info' | 'warning' | 'error') => async (text: string, ...rest: unknown[]) => {
       this.shown[kind].push(text);
@@ -95,25 +113,56 @@ export async function children(api: VolumeExplorerApi, node?: TreeNode): Promise
   return api.context.tree.getChildren(node);
 }
 
+/** The root row of a connection; fails when the tree shows no root rows (one connection). */
+export async function rootRow(api: VolumeExplorerApi, connectionId: string): Promise<ConnectionNode> {
+  const top = await children(api);
+  const root = top.find((n): n is ConnectionNode => n.kind === 'connection' && n.connectionId === connectionId);
+  assert.ok(root, `a root row for connection ${connectionId} among ${top.map((n) => n.id).join(', ')}`);
+  return root;
+}
+
+/**
+ * The organization rows of a connection: the top rows with one connection (no root row), the
+ * children of its root row with several. `connectionId` is needed only with several.
+ */
+export async function organizations(api: VolumeExplorerApi, connectionId?: string): Promise<ScopeNode[]> {
+  const top = await children(api);
+  const list = top.some((n) => n.kind === 'connection')
+    ? await children(api, await rootRow(api, connectionId ?? assert.fail('several connections: say which')))
+    : top;
+  assert.ok(list.every((n) => n.kind === 'scope' && n.scope.kind === 'organization'), `organization rows: ${list.map((n) => n.id).join(', ')}`);
+  if (connectionId) assert.ok(list.every((n) => n.kind === 'scope' && n.ref.connectionId === connectionId), 'rows of that connection');
+  return list as ScopeNode[];
+}
+
+/** The project row of `projectId` (seeded in `sandbox`), loaded through the tree as expanding it would. */
+export async function projectRow(api: VolumeExplorerApi, sandbox: Sandbox, projectId: string, connectionId?: string): Promise<ScopeNode> {
+  const p = sandbox.store.projects.find((x) => x.uuid === projectId);
+  assert.ok(p, `the sandbox has project ${projectId}`);
+  const org = (await organizations(api, connectionId)).find((n) => n.scope.id === p.customer_uuid);
+  assert.ok(org, `organization ${p.customer_name} is in the tree`);
+  const project = (await children(api, org)).find((n): n is ScopeNode => n.kind === 'scope' && n.scope.kind === 'project' && n.scope.id === projectId);
+  assert.ok(project, `project ${p.name} is in the tree`);
+  return project;
+}
+
 /** The rows of a project, loaded through the tree as expanding it would. */
-export async function projectRows(api: VolumeExplorerApi, sandbox: Sandbox, projectId: string): Promise<TreeNode[]> {
-  const p = sandbox.store.projects.find((x) => x.uuid === projectId)!;
-  const org = (await children(api)).find((n) => n.kind === 'organization' && n.organization.id === p.customer_uuid)!;
-  const project = (await children(api, org)).find((n) => n.kind === 'project' && n.project.id === projectId)!;
-  return children(api, project);
+export async function projectRows(api: VolumeExplorerApi, sandbox: Sandbox, projectId: string, connectionId?: string): Promise<TreeNode[]> {
+  return children(api, await projectRow(api, sandbox, projectId, connectionId));
 }
 
 /** A volume's row, loaded down through organization and project. */
-export async function volumeRow(api: VolumeExplorerApi, sandbox: Sandbox, id: string): Promise<VolumeNode> {
-  const v = sandbox.store.volumes.find((x) => x.uuid === id)!;
-  const node = (await projectRows(api, sandbox, v.project_uuid)).find((n) => n.kind === 'volume' && n.volume.id === id);
-  if (!node) throw new Error(`volume ${v.name} is not in the tree`);
-  return node as VolumeNode;
+export async function volumeRow(api: VolumeExplorerApi, sandbox: Sandbox, id: string, connectionId?: string): Promise<VolumeNode> {
+  const v = sandbox.store.volumes.find((x) => x.uuid === id);
+  assert.ok(v, `the sandbox has volume ${id}`);
+  const node = (await projectRows(api, sandbox, v.project_uuid, connectionId)).find((n): n is VolumeNode => n.kind === 'volume' && n.volume.id === id);
+  assert.ok(node, `volume ${v.name} is in the tree`);
+  return node;
 }
 
 /** Waits until no job runs (the status-bar item is gone). */
-export async function jobsDone(api: VolumeExplorerApi): Promise<void> {
-  await eventually(() => api.context.jobs?.statusBarText === undefined, 'jobs to finish', 30_000);
+export async function jobsDone(api: VolumeExplorerApi, timeoutMs = 30_000): Promise<void> {
+  await eventually(() => api.context.jobs.statusBarText === undefined, 'jobs to finish', timeoutMs);
 }
 
 /** Polls `check` until it returns a value (not undefined/false) or the time runs out. */
@@ -125,4 +174,11 @@ export async function eventually<T>(check: () => T | undefined | false | Promise
     if (Date.now() > until) throw new Error(`Timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** Tabs of our detail panels, by title. */
+export function panelTabs(): string[] {
+  return vscode.window.tabGroups.all.flatMap((g) => g.tabs)
+    .filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('volumeExplorer.details'))
+    .map((t) => t.label);
 }

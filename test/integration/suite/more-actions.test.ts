@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { VolumeExplorerApi } from '../../../src/extension';
 import type { Sandbox } from '../../../src/sandbox';
 import type { SnapshotNode, TreeNode, VolumeNode } from '../../../src/tree/nodes';
-import { ScriptedUi, children, connectTo, extensionApi, jobsDone as waitForJobs, projectRows as rowsOf, row, startSandbox, volumeRow as rowOf } from './helpers';
+import { ScriptedUi, children, connectTo, extensionApi, jobsDone as waitForJobs, projectRows as rowsOf, removeAllConnections, row, startSandbox, volumeRow as rowOf } from './helpers';
 
 /** Destructive actions, multi-select and snapshot edits, end to end in a real VS Code. */
 suite('delete, unlink, multi-select and edits (real VS Code, local Waldur)', function () {
@@ -14,11 +14,12 @@ suite('delete, unlink, multi-select and edits (real VS Code, local Waldur)', fun
 
   suiteSetup(async () => {
     api = await extensionApi();
+    await removeAllConnections(api);
     sandbox = await startSandbox({ transitionMs: 100 });
-    await connectTo(sandbox);
+    await connectTo(api, sandbox);
   });
   suiteTeardown(async () => {
-    await vscode.commands.executeCommand('volumeExplorer.disconnect');
+    await removeAllConnections(api);
     await sandbox.close();
   });
   setup(() => {
@@ -31,7 +32,8 @@ suite('delete, unlink, multi-select and edits (real VS Code, local Waldur)', fun
   const jobsDone = (): Promise<void> => waitForJobs(api);
 
   test('delete volume: modal, type the name, the order is shown, the row goes', async () => {
-    const v = sandbox.store.volumes.find((x) => x.state === 'OK' && x.runtime_state === 'available' && x.marketplace_resource_uuid && !/fail/.test(x.name))!;
+    const v = sandbox.store.volumes.find((x) => x.state === 'OK' && x.runtime_state === 'available' && x.marketplace_resource_uuid && !/fail/.test(x.name));
+    assert.ok(v, 'seed has an OK, available marketplace volume');
     const node = await volumeRow(v.uuid);
     ui.confirms.push('Delete…');
     ui.inputs.push('not the name');
@@ -50,8 +52,10 @@ suite('delete, unlink, multi-select and edits (real VS Code, local Waldur)', fun
   });
 
   test('unlink volume (staff): warns that the backend is untouched, type the name, the row goes', async () => {
-    const v = sandbox.store.volumes.find((x) => x.state === 'OK' && x.runtime_state === 'available' && !/fail/.test(x.name))!;
+    const v = sandbox.store.volumes.find((x) => x.state === 'OK' && x.runtime_state === 'available' && !/fail/.test(x.name));
+    assert.ok(v, 'seed has an OK, available volume');
     const node = await volumeRow(v.uuid);
+    assert.match(row(api, node).contextValue, /;can=([^;]*,)?unlink(,|;)/, 'staff: Unlink is in its menu');
     ui.confirms.push('Unlink…');
     ui.inputs.push(v.name);
     await vscode.commands.executeCommand('volumeExplorer.unlinkVolume', node);
@@ -62,14 +66,15 @@ suite('delete, unlink, multi-select and edits (real VS Code, local Waldur)', fun
   });
 
   test('multi-select: delete two snapshots with one confirmation listing both', async () => {
-    const volume = sandbox.store.volumes.find((x) => x.state === 'OK' && !/fail/.test(x.name) && x.runtime_state === 'available')!;
+    const volume = sandbox.store.volumes.find((x) => x.state === 'OK' && !/fail/.test(x.name) && x.runtime_state === 'available');
+    assert.ok(volume, 'seed has an OK, available volume');
     const node = await volumeRow(volume.uuid);
     for (const name of ['multi-a', 'multi-b']) {
       ui.inputs.push(name, '', '');
       await vscode.commands.executeCommand('volumeExplorer.snapshotVolume', node);
     }
     await jobsDone();
-    api.context.tree.refresh(node);
+    api.context.refresh.node(node);
     const snaps = (await children(api, node)).filter((n): n is SnapshotNode => n.kind === 'snapshot' && /^multi-/.test(n.snapshot.name));
     assert.equal(snaps.length, 2);
     ui.confirms.push('Delete');
@@ -98,9 +103,12 @@ suite('delete, unlink, multi-select and edits (real VS Code, local Waldur)', fun
   });
 
   test('snapshot: pull is followed to the end; rename; unlink (staff) removes the record', async () => {
-    const snap = sandbox.store.snapshots.find((s) => s.state === 'OK' && s.backend_id && !/fail/.test(s.name) && sandbox.store.volumes.some((v) => v.uuid === s._source_volume_uuid))!;
+    const snap = sandbox.store.snapshots.find((s) => s.state === 'OK' && s.backend_id && !/fail/.test(s.name) && sandbox.store.volumes.some((v) => v.uuid === s._source_volume_uuid));
+    assert.ok(snap, 'seed has an OK snapshot with a backend id and its volume');
     const volume = await volumeRow(snap._source_volume_uuid);
-    const node = (await children(api, volume)).find((n) => n.kind === 'snapshot' && n.snapshot.id === snap.uuid)!;
+    const node = (await children(api, volume)).find((n): n is SnapshotNode => n.kind === 'snapshot' && n.snapshot.id === snap.uuid);
+    assert.ok(node, `snapshot ${snap.name} is listed`);
+    assert.match(row(api, node).contextValue, /^snapshot;status=stable;busy=false;can=([^;]*,)?unlink(,|;)/, 'staff: Unlink is in its menu');
     await vscode.commands.executeCommand('volumeExplorer.pullSnapshot', node);
     await jobsDone();
     assert.match(ui.shown.info.join('\n'), new RegExp(`${snap.name} is in sync with the backend`));
@@ -120,9 +128,11 @@ suite('delete, unlink, multi-select and edits (real VS Code, local Waldur)', fun
   });
 
   test('edit snapshot keep-until: a past date is refused as typed; a future one is saved', async () => {
-    const snap = sandbox.store.snapshots.find((s) => s.state === 'OK' && sandbox.store.volumes.some((v) => v.uuid === s._source_volume_uuid))!;
+    const snap = sandbox.store.snapshots.find((s) => s.state === 'OK' && sandbox.store.volumes.some((v) => v.uuid === s._source_volume_uuid));
+    assert.ok(snap, 'seed has an OK snapshot and its volume');
     const volume = await volumeRow(snap._source_volume_uuid);
-    const node = (await children(api, volume)).find((n) => n.kind === 'snapshot' && n.snapshot.id === snap.uuid)!;
+    const node = (await children(api, volume)).find((n): n is SnapshotNode => n.kind === 'snapshot' && n.snapshot.id === snap.uuid);
+    assert.ok(node, `snapshot ${snap.name} is listed`);
     const stored = () => sandbox.store.snapshots.find((s) => s.uuid === snap.uuid)!;
     const before = { kept: stored().kept_until, modified: stored().modified };
     ui.picks.push('Keep until');

@@ -1,8 +1,10 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { VolumeExplorerApi } from '../../../src/extension';
+import { CONNECTIONS_KEY, secretKey } from '../../../src/connections/store';
 import type { Sandbox } from '../../../src/sandbox';
-import { ScriptedUi, children, extensionApi, row, startSandbox } from './helpers';
+import type { ScopeNode, VolumeNode } from '../../../src/tree/nodes';
+import { ScriptedUi, children, eventually, extensionApi, organizations, projectRow, removeAllConnections, row, startSandbox } from './helpers';
 
 suite('connect and browse (real VS Code, local Waldur)', () => {
   let api: VolumeExplorerApi;
@@ -13,12 +15,13 @@ suite('connect and browse (real VS Code, local Waldur)', () => {
     sandbox = await startSandbox();
   });
   suiteTeardown(async () => {
-    await vscode.commands.executeCommand('volumeExplorer.disconnect');
+    await removeAllConnections(api);
     await sandbox.close();
   });
 
   test('not connected: the tree is empty so the welcome view shows', async () => {
-    await vscode.commands.executeCommand('volumeExplorer.disconnect');
+    await removeAllConnections(api);
+    assert.equal(api.context.connections.count, 0);
     assert.deepEqual(await children(api), []);
   });
 
@@ -27,9 +30,10 @@ suite('connect and browse (real VS Code, local Waldur)', () => {
     try {
       ui.inputs.push(`${sandbox.url}/api/`, 'not-the-token');
       await vscode.commands.executeCommand('volumeExplorer.connect');
-      assert.equal(api.context.connections.connection, undefined);
+      assert.equal(api.context.connections.count, 0);
       assert.match(ui.shown.error.join('\n'), /did not accept the token \(HTTP 401\)\. Nothing was saved/);
-      assert.equal(await api.context.extension.secrets.get(`volumeExplorer.token:${sandbox.url}`), undefined);
+      assert.deepEqual(api.context.extension.globalState.get(CONNECTIONS_KEY) ?? [], [], 'no connection saved');
+      assert.deepEqual(await children(api), [], 'still the welcome view');
     } finally {
       ui.dispose();
     }
@@ -43,7 +47,7 @@ suite('connect and browse (real VS Code, local Waldur)', () => {
       await vscode.commands.executeCommand('volumeExplorer.connect');
       assert.match(ui.shown.prompts.join('\n'), /invalid: Use https/);
       assert.equal(sandbox.requestCount, before);
-      assert.equal(api.context.connections.connection, undefined);
+      assert.equal(api.context.connections.count, 0);
     } finally {
       ui.dispose();
     }
@@ -57,10 +61,12 @@ suite('connect and browse (real VS Code, local Waldur)', () => {
     } finally {
       ui.dispose();
     }
-    const c = api.context.connections.connection;
-    assert.ok(c, 'connected');
+    assert.equal(api.context.connections.count, 1, 'connected');
+    const c = api.context.connections.all()[0]!;
     assert.equal(c.url, sandbox.url);
-    assert.equal(await api.context.extension.secrets.get(`volumeExplorer.token:${sandbox.url}`), sandbox.token);
+    assert.equal(c.state, 'ready');
+    assert.equal(await api.context.extension.secrets.get(secretKey(c.id)), sandbox.token);
+    assert.equal(JSON.stringify(api.context.extension.globalState.get(CONNECTIONS_KEY)).includes(sandbox.token), false, 'token not in global state');
     assert.equal(JSON.stringify(vscode.workspace.getConfiguration('volumeExplorer')).includes(sandbox.token), false, 'token not in settings');
     assert.equal(api.context.view.description, `${sandbox.users.staff.username} @ ${new URL(sandbox.url).host}`);
     assert.equal(api.context.view.message, `Connected: ${sandbox.users.staff.username} @ ${new URL(sandbox.url).host}`);
@@ -68,11 +74,12 @@ suite('connect and browse (real VS Code, local Waldur)', () => {
 
   test('expand organization → project → volume → snapshot; labels and descriptions', async () => {
     const store = sandbox.store;
-    const orgs = await children(api);
+    const orgs = await organizations(api);
     assert.deepEqual(orgs.map((o) => row(api, o).label), store.customers.map((c) => c.name).sort((a, b) => a.localeCompare(b)));
 
     // Find a volume with a snapshot, and walk to it through the tree.
-    const snap = store.snapshots.find((s) => s.state === 'OK' && store.volumes.some((v) => v.uuid === s._source_volume_uuid))!;
+    const snap = store.snapshots.find((s) => s.state === 'OK' && store.volumes.some((v) => v.uuid === s._source_volume_uuid && v.state === 'OK' && v.instance_name));
+    assert.ok(snap, 'seed has an OK snapshot of an OK, attached volume');
     const volume = store.volumes.find((v) => v.uuid === snap._source_volume_uuid)!;
     const orgNode = orgs.find((o) => row(api, o).label === volume.customer_name)!;
     assert.ok(orgNode, `organization ${volume.customer_name}`);
@@ -82,50 +89,61 @@ suite('connect and browse (real VS Code, local Waldur)', () => {
 
     const volumes = await children(api, projectNode);
     assert.equal(volumes.length, store.volumes.filter((v) => v.project_uuid === volume.project_uuid).length);
-    const volumeNode = volumes.find((v) => v.kind === 'volume' && v.volume.id === volume.uuid)!;
+    assert.equal(row(api, projectNode).description, `${volumes.length} volume${volumes.length === 1 ? '' : 's'}`, 'the project row counts its volumes once loaded');
+    assert.equal(row(api, orgNode).description, `${projects.length} project${projects.length === 1 ? '' : 's'}`, 'the organization row counts its projects once loaded');
+    const volumeNode = volumes.find((v): v is VolumeNode => v.kind === 'volume' && v.volume.id === volume.uuid);
+    assert.ok(volumeNode, `volume ${volume.name} is listed`);
     const vr = row(api, volumeNode);
     assert.equal(vr.label, volume.name);
-    assert.ok(vr.description.startsWith(`${(volume.size ?? 0) / 1024} GiB · ${volume.runtime_state}`), vr.description);
-    if (volume.instance_name) assert.ok(vr.description.endsWith(`→ ${volume.instance_name}`), vr.description);
-    assert.match(vr.contextValue, /^volume;state=/);
+    assert.equal(vr.description, `${(volume.size ?? 0) / 1024} GiB · ${volume.runtime_state} · → ${volume.instance_name}`);
+    assert.match(vr.contextValue, new RegExp(`^volume;status=stable;attached=true;busy=false;can=[a-z,]*;$`));
 
     const snapshots = await children(api, volumeNode);
-    const sr = row(api, snapshots.find((s) => s.kind === 'snapshot' && s.snapshot.id === snap.uuid)!);
+    const snapNode = snapshots.find((s) => s.kind === 'snapshot' && s.snapshot.id === snap.uuid);
+    assert.ok(snapNode, `snapshot ${snap.name} is listed`);
+    const sr = row(api, snapNode);
     assert.equal(sr.label, snap.name);
     assert.match(sr.description, new RegExp(`^${snap.size / 1024} GiB · \\d{4}-\\d{2}-\\d{2} · (kept forever|kept until \\d{4}-\\d{2}-\\d{2})$`));
   });
 
   test('erred volumes show the error icon; an empty project says so', async () => {
-    const erred = sandbox.store.volumes.find((v) => v.state === 'Erred')!;
-    const orgNode = (await children(api)).find((o) => row(api, o).label === erred.customer_name)!;
-    const projectNode = (await children(api, orgNode)).find((p) => row(api, p).label === erred.project_name)!;
-    const node = (await children(api, projectNode)).find((v) => v.kind === 'volume' && v.volume.id === erred.uuid)!;
+    const erred = sandbox.store.volumes.find((v) => v.state === 'Erred');
+    assert.ok(erred, 'seed has an erred volume');
+    const projectNode = await projectRow(api, sandbox, erred.project_uuid);
+    const node = (await children(api, projectNode)).find((v) => v.kind === 'volume' && v.volume.id === erred.uuid);
+    assert.ok(node, `erred volume ${erred.name} is listed`);
     assert.equal(row(api, node).icon, 'error');
+    assert.match(row(api, node).contextValue, /^volume;status=error;/);
     const empty = sandbox.store.projects.find((p) => !sandbox.store.volumes.some((v) => v.project_uuid === p.uuid));
-    if (empty) {
-      const org = (await children(api)).find((o) => o.kind === 'organization' && o.organization.id === empty.customer_uuid)!;
-      const p = (await children(api, org)).find((n) => n.kind === 'project' && n.project.id === empty.uuid)!;
-      assert.deepEqual((await children(api, p)).map((n) => row(api, n).label), ['No volumes in this project']);
-    }
+    assert.ok(empty, 'seed has an empty project');
+    const p = await projectRow(api, sandbox, empty.uuid);
+    assert.deepEqual((await children(api, p)).map((n) => row(api, n).label), ['No volumes in this project']);
+    assert.equal(row(api, p).description, '0 volumes');
   });
 
   test('a failing load is a child node with Retry, and Retry recovers', async () => {
-    const orgNode = (await children(api))[0]!;
-    const project = (await children(api, orgNode))[0]!;
+    const orgNode = (await organizations(api))[0]!;
+    const project = (await children(api, orgNode)).find((n): n is ScopeNode => n.kind === 'scope');
+    assert.ok(project, 'the first organization has a project');
     const token = sandbox.users.staff.token;
     const staff = sandbox.store.users.find((u) => u._token === token)!;
     staff._token = 'revoked';
     const ui = new ScriptedUi();
     try {
-      api.context.tree.refresh(project);
+      api.context.refresh.node(project);
       const [failure] = await children(api, project);
       assert.equal(failure!.kind, 'message');
       assert.match(row(api, failure!).label, /^Couldn't load volumes: /);
       assert.equal(row(api, failure!).contextValue, 'message;error;');
+      // The 401 marks the connection (one connection: the view's message says so) and offers to reconnect.
+      const c = api.context.connections.all()[0]!;
+      await eventually(() => c.state === 'unauthorized', 'the connection to be marked unauthorized');
+      await eventually(() => ui.shown.warning.some((m) => /no longer accepts the saved token \(HTTP 401\)\. Reconnect with a new token\?/.test(m)), 'the offer to reconnect');
+      assert.match(api.context.view.message ?? '', /Token no longer accepted/);
       staff._token = token;
       await vscode.commands.executeCommand('volumeExplorer.retry', failure);
       const reloaded = await children(api, project);
-      assert.ok(reloaded.every((n) => n.kind === 'volume'), 'volumes again after retry');
+      assert.ok(reloaded.length > 0 && reloaded.every((n) => n.kind === 'volume'), 'volumes again after retry');
     } finally {
       staff._token = token;
       ui.dispose();
@@ -133,9 +151,21 @@ suite('connect and browse (real VS Code, local Waldur)', () => {
   });
 
   test('disconnect forgets the token', async () => {
-    await vscode.commands.executeCommand('volumeExplorer.disconnect');
-    assert.equal(api.context.connections.connection, undefined);
-    assert.equal(await api.context.extension.secrets.get(`volumeExplorer.token:${sandbox.url}`), undefined);
+    assert.equal(api.context.connections.count, 1);
+    const c = api.context.connections.all()[0]!;
+    assert.equal(await api.context.extension.secrets.get(secretKey(c.id)), sandbox.token, 'the token is saved before');
+    const ui = new ScriptedUi();
+    try {
+      // One connection: Disconnect removes it without asking.
+      await vscode.commands.executeCommand('volumeExplorer.disconnect');
+    } finally {
+      ui.dispose();
+    }
+    assert.deepEqual(ui.shown.prompts, [], 'no prompt with one connection');
+    assert.equal(api.context.connections.count, 0);
+    assert.equal(await api.context.extension.secrets.get(secretKey(c.id)), undefined);
+    assert.deepEqual(api.context.extension.globalState.get(CONNECTIONS_KEY), []);
     assert.equal(api.context.view.message, undefined);
+    assert.deepEqual(await children(api), []);
   });
 });

@@ -1,4 +1,4 @@
-import type { RestorationRecord, SnapshotRecord, VolumeRecord } from '../../../src/webview/model';
+import type { RestorationRecord, SnapshotRecord, VolumeRecord } from '../../../src/backends/waldur/records';
 
 /**
  * The schema types `state` as the upper-case enum; servers in the field send display strings
