@@ -359,3 +359,29 @@ test('dispose cancels jobs and watchers and leaves no timers', async () => {
   assert.equal(ended()[0]?.state, 'cancelled');
   assert.throws(() => tracker.start(extendSpec(scripted([updating]).read)));
 });
+
+test('a watcher a panel asked for (keepWhenPaused) goes on while the tree is hidden', async () => {
+  const { clock, tracker } = setup();
+  const tree = scripted([aVolume({ state: 'CREATING' })]);
+  const panel = scripted([aVolume({ state: 'CREATING' }), aVolume()]);
+  tracker.watch('c1/volume/row', { read: tree.read, isStable: (v) => v.status.category !== 'busy', onUpdate: () => undefined });
+  tracker.watch('c1/volume/panel', { read: panel.read, isStable: (v) => v.status.category !== 'busy', onUpdate: () => undefined, keepWhenPaused: true });
+  tracker.pause();
+  await clock.advance(2500 + 3750);
+  assert.equal(tree.reads(), 0, 'the tree row waits for the view');
+  assert.equal(panel.reads(), 2, "the panel's resource is read until stable");
+  assert.equal(tracker.isWatching('c1/volume/panel'), false);
+});
+
+test('cancelWhere stops only the matching jobs (a removed connection)', async () => {
+  const { clock, tracker } = setup();
+  const a = tracker.start(extendSpec(scripted([updating]).read, { resourceKey: 'a/volume/vol1' }));
+  const b = tracker.start(extendSpec(scripted([updating]).read, { resourceKey: 'b/volume/vol1' }));
+  assert.equal(tracker.cancelWhere((k) => k.startsWith('a/'), 'Stopped following: its connection was removed.'), 1);
+  assert.equal(a.state, 'cancelled');
+  assert.equal(a.message, 'Stopped following: its connection was removed.');
+  assert.equal(b.state, 'running');
+  tracker.unwatchWhere(() => true);
+  tracker.cancelAll();
+  await clock.advance(60_000);
+});

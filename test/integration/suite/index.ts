@@ -10,6 +10,7 @@ import './tree.test';
 import './actions.test';
 import './panels.test';
 import './more-actions.test';
+import './connections.test';
 
 /** Summary line parsed by scripts/test-all.mjs; keep the format. */
 export const SUMMARY_PREFIX = 'MOCHA_SUMMARY';
