@@ -68,6 +68,33 @@ export class ConnectionManager implements vscode.Disposable {
   }
 
   /**
+   * The connection's backend once it has one (a restored connection is still opening, a demo
+   * still starting); undefined when it ends without one or after `timeoutMs`.
+   */
+  waitForBackend(id: string, timeoutMs = 30_000): Promise<Backend | undefined> {
+    const now = (): Backend | undefined | null => {
+      const c = this.connections.get(id);
+      if (!c) return undefined;
+      if (c.backend) return c.backend;
+      return c.state === 'connecting' ? null : undefined;
+    };
+    const first = now();
+    if (first !== null) return Promise.resolve(first);
+    return new Promise((resolve) => {
+      const done = (b: Backend | undefined): void => {
+        clearTimeout(timer);
+        sub.dispose();
+        resolve(b);
+      };
+      const sub = this.changed.event(() => {
+        const b = now();
+        if (b !== null) done(b);
+      });
+      const timer = setTimeout(() => done(undefined), timeoutMs);
+    });
+  }
+
+  /**
    * Builds a backend with the user's settings (timeout, User-Agent, request log without
    * secrets). A 401 on any request of connection `connectionId` marks that connection, wherever
    * the request came from (tree, command, job, panel).

@@ -172,11 +172,13 @@ export class VolumeTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
 
   private async load(node: ParentNode): Promise<TreeNode[]> {
     const connectionId = connectionIdOf(node);
-    const connection = this.connections.get(connectionId);
-    const backend = connection?.backend;
+    let connection = this.connections.get(connectionId);
+    // A restored connection may still be opening (a demo server starting): wait for it rather than show an error.
+    const backend = connection?.backend ?? (connection?.state === 'connecting' ? await this.connections.waitForBackend(connectionId) : undefined);
+    connection = this.connections.get(connectionId);
     const noun = this.nounOf(node);
     try {
-      if (!backend) throw new Error(connection?.problem ?? (connection?.state === 'connecting' ? 'still connecting; try Refresh in a moment' : 'not connected'));
+      if (!backend) throw new Error(connection?.problem ?? (connection ? 'not connected; try Reconnect' : 'the connection was removed'));
       const caps = backend.capabilities;
       switch (node.kind) {
         case 'connection': {

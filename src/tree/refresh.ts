@@ -32,6 +32,7 @@ export class RefreshManager implements vscode.Disposable {
       connections.onDidChange((c) => {
         if (!c) {
           // The list changed: roots appear or go (and the single root is left out).
+          for (const added of connections.all()) if (!this.backends.has(added.id)) this.backends.set(added.id, added.backend);
           this.tree.fire(undefined);
           return;
         }

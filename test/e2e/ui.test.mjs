@@ -4,10 +4,11 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  activeWebview, clickContextMenuItem, contextMenuLabels, editorTab, expandRow, installVsix, openViewContainer,
+  REPO, activeWebview, clickContextMenuItem, contextMenuLabels, editorTab, expandRow, installVsix, openViewContainer,
   openWorkbench, resizeSideBar, rowByLabel, rowTexts, runCommand, screenshot, serverOutput, sideBarRows,
   startCodeServer, stop, currentPage, toastMessages, waitUntil,
 } from './lib.mjs';
@@ -530,5 +531,117 @@ test('context menu → Extend Volume…: the input box has keyboard focus', { ti
       `typing would go elsewhere (focused: ${focused}); Enter would then open the focused row's details instead of extending`);
   } finally {
     if (await page.locator('.quick-input-widget').isVisible()) await page.keyboard.press('Escape');
+  }
+});
+
+// ---- several connections side by side ----
+
+/** The side bar's rendered tree rows, in order: `{ index, level, label, description, expanded }`. */
+async function treeRows() {
+  const rows = await sideBarRows().evaluateAll((els) => els.map((e) => ({
+    index: Number(e.getAttribute('data-index')),
+    level: Number(e.getAttribute('aria-level')),
+    label: (e.querySelector('.label-name')?.textContent ?? '').trim(),
+    description: (e.querySelector('.label-description')?.textContent ?? '').trim(),
+    expanded: e.getAttribute('aria-expanded'),
+  })));
+  return rows.sort((a, b) => a.index - b.index);
+}
+
+/** The rendered row at `index` (a locator). */
+const rowAtIndex = (index) => sideBarRows().and(currentPage().locator(`[data-index="${index}"]`));
+
+/** The child row labelled `label` under the row at `parentIndex` (before the parent's next sibling). */
+async function childRow(parentIndex, label) {
+  return waitUntil(async () => {
+    const rows = await treeRows();
+    const parent = rows.find((r) => r.index === parentIndex);
+    if (!parent) return undefined;
+    for (const r of rows.filter((x) => x.index > parentIndex)) {
+      if (r.level <= parent.level) return undefined;
+      if (r.level === parent.level + 1 && r.label === label) return r;
+    }
+    return undefined;
+  }, { timeout: 30_000, message: `a row "${label}" under row #${parentIndex}` });
+}
+
+test('two connections side by side: the demo and a second Waldur, each with its own tree', { timeout: 180_000 }, async (t) => {
+  // A second Waldur-compatible server on loopback, from the packaged extension's own bundle.
+  const require = createRequire(import.meta.url);
+  const { startSandbox } = require(join(REPO, 'dist', 'sandbox.js'));
+  const sandbox = await startSandbox({ transitionMs: 1500 });
+  const host = new URL(sandbox.url).host;
+  const LABEL = 'Waldur staging';
+  try {
+    await withFailureShot('connections', async () => {
+      const page = currentPage();
+      await runCommand('Notifications: Clear All Notifications');
+      await runCommand('View: Close All Editors');
+
+      // Connect as a person does: the palette, the URL, the token.
+      await runCommand('Volume Explorer: Connect to Waldur…');
+      const input = page.locator('.quick-input-widget input');
+      await waitUntil(async () => /Waldur API URL/.test(await page.locator('.quick-input-widget').innerText()), { timeout: 10_000, message: 'the URL prompt' });
+      await typeInto(input, `${sandbox.url}/api/`);
+      await page.keyboard.press('Enter');
+      await waitUntil(async () => /API token for/.test(await page.locator('.quick-input-widget').innerText()), { timeout: 10_000, message: 'the token prompt' });
+      await input.fill(sandbox.token);
+      await page.keyboard.press('Enter');
+      await waitUntil(async () => (await toastMessages()).some((m) => m.startsWith(`Connected to ${host} as `)), { timeout: 30_000, message: 'the "Connected to …" notification' });
+
+      // Two root rows now: the demo (added first) and the new one, labelled by its host.
+      const roots = await waitUntil(async () => {
+        const level1 = (await treeRows()).filter((r) => r.level === 1);
+        return level1.length === 2 && level1.map((r) => r.label).join('|') === `Demo data|${host}` ? level1 : undefined;
+      }, { timeout: 30_000, message: `two root rows "Demo data" and "${host}"` });
+      t.diagnostic(`roots: ${JSON.stringify(roots)}`);
+      assert.match(roots[0].description, /^kadri\.tamm @ 127\.0\.0\.1:\d+ \(demo data\)$/);
+      assert.equal(roots[1].description, `kadri.tamm @ ${host}`);
+
+      // Rename the new one from its row's context menu.
+      const labels = await openContextMenu(host);
+      t.diagnostic(`connection menu: ${labels.join(' | ')}`);
+      for (const expected of ['Reconnect…', 'Rename Connection…', 'Make Connection Read-Only', 'Disconnect']) {
+        assert.ok(labels.includes(expected), `the connection row's menu lacks "${expected}": ${labels.join(' | ')}`);
+      }
+      await clickContextMenuItem('Rename Connection…');
+      await input.waitFor({ state: 'visible' });
+      assert.equal(await input.inputValue(), host, 'the rename box is prefilled with the label');
+      await typeInto(input, LABEL);
+      await page.keyboard.press('Enter');
+      await rowByLabel(LABEL).waitFor({ timeout: 10_000 });
+
+      // Collapse both roots, then open the same organization and project in each.
+      for (const label of [LABEL, 'Demo data']) {
+        const r = rowByLabel(label);
+        if ((await r.getAttribute('aria-expanded')) === 'true') await r.locator('.monaco-tl-twistie').click();
+      }
+      for (const label of ['Demo data', LABEL]) {
+        const root = rowByLabel(label);
+        await expandRow(root);
+        const rootIndex = Number(await root.getAttribute('data-index'));
+        const org = await childRow(rootIndex, 'Baltic Bioinformatics Consortium');
+        await expandRow(rowAtIndex(org.index));
+        const project = await childRow(org.index, 'Teaching Sandbox');
+        await expandRow(rowAtIndex(project.index));
+        const counted = await waitUntil(async () => {
+          const rows = await treeRows();
+          const p = rows.find((r) => r.index === project.index);
+          return p && /^\d+ volumes?$/.test(p.description) ? p : undefined;
+        }, { timeout: 30_000, message: `the project row under ${label} counts its volumes` });
+        assert.equal(counted.description, `${sandbox.store.volumes.filter((v) => v.project_name === 'Teaching Sandbox').length} volume${sandbox.store.volumes.filter((v) => v.project_name === 'Teaching Sandbox').length === 1 ? '' : 's'}`);
+        const orgRow = (await treeRows()).find((r) => r.index === org.index);
+        assert.match(orgRow.description, /^\d+ projects?$/, `the organization row counts its projects: ${JSON.stringify(orgRow)}`);
+      }
+      const rows = await treeRows();
+      t.diagnostic(`rows: ${rows.map((r) => `${'  '.repeat(r.level - 1)}${r.label} (${r.description})`).join(' / ')}`);
+      assert.deepEqual(rows.filter((r) => r.level === 1).map((r) => r.label), ['Demo data', LABEL]);
+      assert.ok(rows.filter((r) => r.level === 4).length >= 2, 'volume rows under both connections');
+      await page.mouse.move(700, 600); // no hover on the tree in the picture
+      await page.waitForTimeout(500);
+      console.log(`# screenshot ${await screenshot('connections')}`);
+    });
+  } finally {
+    await sandbox.close();
   }
 });
