@@ -258,17 +258,17 @@ export class ConnectionManager implements vscode.Disposable {
     this.log.info('[demo] sandbox stopped');
   }
 
-  async rename(id: string, label: string): Promise<void> {
-    const c = this.connections.get(id);
-    const record = await this.store.update(id, { label });
-    if (!c || !record) return;
-    (c as { record: ConnectionRecord }).record = record;
-    this.changed.fire(c);
+  rename(id: string, label: string): Promise<void> {
+    return this.updateRecord(id, { label });
   }
 
-  async setReadOnly(id: string, readOnly: boolean): Promise<void> {
+  setReadOnly(id: string, readOnly: boolean): Promise<void> {
+    return this.updateRecord(id, { readOnly });
+  }
+
+  private async updateRecord(id: string, changes: Partial<Pick<ConnectionRecord, 'label' | 'readOnly'>>): Promise<void> {
     const c = this.connections.get(id);
-    const record = await this.store.update(id, { readOnly });
+    const record = await this.store.update(id, changes);
     if (!c || !record) return;
     (c as { record: ConnectionRecord }).record = record;
     this.changed.fire(c);

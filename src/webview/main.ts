@@ -41,7 +41,8 @@ function icon(doc: Document, id: string, extra = ''): HTMLElement | undefined {
   return el(doc, 'span', { className: `codicon codicon-${id}${extra ? ` ${extra}` : ''}`, attrs: { 'aria-hidden': 'true' } });
 }
 
-const refKey = (ref: LocalRef): string => `open:${ref.kind}/${ref.id}`;
+/** The DOM focus key of a link to another panel (kept across re-renders). */
+const linkFocusKey = (ref: LocalRef): string => `open:${ref.kind}:${ref.id}`;
 
 function button(doc: Document, opts: { label: string; icon?: string; className?: string; title?: string; focusKey: string; ariaLabel?: string }, onClick: () => void): HTMLButtonElement {
   const b = el(doc, 'button', {
@@ -60,7 +61,7 @@ export function renderValue(doc: Document, value: TextValue, handlers: Handlers)
   if (value.open) {
     const target = value.open;
     const kind = target.kind === 'volume' ? 'volume' : 'snapshot';
-    return button(doc, { label: value.text, className: 'link', focusKey: refKey(target), title: `Open ${kind} details`, ...(value.title ? { title: value.title } : {}) }, () => handlers.open(target));
+    return button(doc, { label: value.text, className: 'link', focusKey: linkFocusKey(target), title: `Open ${kind} details`, ...(value.title ? { title: value.title } : {}) }, () => handlers.open(target));
   }
   const attrs: Record<string, string> = {};
   if (value.title) attrs['title'] = value.title;
