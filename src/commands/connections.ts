@@ -19,7 +19,7 @@ export async function addConnection(ctx: CommandContext): Promise<void> {
 }
 
 /** Asks for a token and checks it with the server; undefined when cancelled or refused (the reason shown). */
-async function askToken(ctx: CommandContext, url: string, title: string): Promise<{ token: string; identity: Identity } | undefined> {
+async function askToken(ctx: CommandContext, url: string, title: string, tryAgain: () => Thenable<unknown>): Promise<{ token: string; identity: Identity } | undefined> {
   const host = new URL(url).host;
   const rawToken = await vscode.window.showInputBox({
     title,
@@ -48,7 +48,7 @@ async function askToken(ctx: CommandContext, url: string, title: string): Promis
       : `Could not connect to ${host}: ${describeError(err)}. Nothing was saved.`;
     ctx.log.warn(`[connect] ${reason}`);
     const choice = await vscode.window.showErrorMessage(uiText(reason, 1000), 'Try Again');
-    if (choice === 'Try Again') await vscode.commands.executeCommand('volumeExplorer.connect');
+    if (choice === 'Try Again') await tryAgain();
     return undefined;
   }
 }
@@ -68,7 +68,7 @@ export async function connect(ctx: CommandContext): Promise<void> {
   });
   if (input === undefined || validateApiUrl(input)) return;
   const url = canonicalApiUrl(input);
-  const checked = await askToken(ctx, url, 'Connect to Waldur (2/2)');
+  const checked = await askToken(ctx, url, 'Connect to Waldur (2/2)', () => vscode.commands.executeCommand('volumeExplorer.connect'));
   if (!checked) return;
   const c = await ctx.connections.addWaldur(url, checked.token, checked.identity);
   void vscode.window.showInformationMessage(`Connected to ${new URL(url).host} as ${uiText(checked.identity.fullName || checked.identity.username, 100)}${ctx.connections.count > 1 ? ` (${uiText(c.record.label, 60)})` : ''}.`);
@@ -126,7 +126,8 @@ export async function reconnect(ctx: CommandContext, arg?: unknown): Promise<voi
     await ctx.connections.restartDemo(c.id);
     return;
   }
-  const checked = await askToken(ctx, c.record.descriptor.url, `Reconnect ${uiText(c.record.label, 60)}`);
+  // Try Again asks for this connection's token again, never for a new connection.
+  const checked = await askToken(ctx, c.record.descriptor.url, `Reconnect ${uiText(c.record.label, 60)}`, () => vscode.commands.executeCommand('volumeExplorer.reconnect', { connectionId: c.id }));
   if (!checked) return;
   await ctx.connections.reconnect(c.id, checked.token, checked.identity);
   void vscode.window.showInformationMessage(`Reconnected ${uiText(c.record.label, 80)} as ${uiText(checked.identity.fullName || checked.identity.username, 100)}.`);

@@ -106,7 +106,9 @@ export class ConnectionManager implements vscode.Disposable {
       userAgent: `volume-explorer/${this.context.extension.packageJSON.version} vscode/${vscode.version}`,
       onRequestDone: ({ method, url: where, status, ms }) => {
         this.log.debug(`[api] ${method} ${where} → ${status} in ${ms} ms`);
-        if (status === 401 && connectionId) this.markUnauthorized(connectionId);
+        if (!connectionId) return;
+        if (status === 401) this.markUnauthorized(connectionId);
+        else if (status < 400) this.markAccepted(connectionId);
       },
     });
   }
@@ -299,6 +301,14 @@ export class ConnectionManager implements vscode.Disposable {
     if (!c) return;
     if (c.state !== 'unauthorized') this.setState(c, 'unauthorized', c.record.descriptor.kind === 'demo' ? 'The demo server no longer accepts its token — Reconnect' : 'Token no longer accepted — Reconnect');
     void this.offerReconnect(c);
+  }
+
+  /** A request of this connection succeeded: a token refused earlier is accepted again (restored server side). */
+  private markAccepted(id: string): void {
+    const c = this.connections.get(id);
+    if (c?.state !== 'unauthorized' || !c.backend) return;
+    if (c.identity) this.setState(c, 'ready');
+    else void this.readIdentity(c);
   }
 
   private async offerReconnect(c: Connection): Promise<void> {

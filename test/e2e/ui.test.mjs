@@ -49,6 +49,8 @@ test('demo data: organisation → project → volume → snapshot', { timeout: 1
     // 2. Welcome view (no connection yet) → "Try the demo data".
     const demo = page.locator('.part.sidebar .welcome-view-content .monaco-button', { hasText: 'Try the demo data' }).first();
     await demo.waitFor({ timeout: 30_000 });
+    const buttons = (await page.locator('.part.sidebar .welcome-view-content .monaco-button').allInnerTexts()).map((b) => b.trim());
+    assert.deepEqual(buttons, ['Add Connection…', 'Try the demo data'], 'the welcome view offers both ways in');
     await screenshot('welcome');
     await demo.click();
 
@@ -164,6 +166,9 @@ test('context menu of an in-use volume: detach, extend, snapshot — no attach',
       assert.ok(labels.includes(expected), `context menu of in-use ${target.label} lacks "${expected}": ${labels.join(' | ')}`);
     }
     assert.ok(!labels.includes('Attach Volume to Instance…'), `context menu of in-use ${target.label} offers "Attach Volume to Instance…": ${labels.join(' | ')}`);
+    // Exactly what the rules allow an attached data volume for a staff user (unlink via `can=…unlink`):
+    // no attach, retype (attached) or delete (attached).
+    assert.deepEqual(labels, ['Show Details', 'Refresh', 'Detach Volume…', 'Extend Volume…', 'Create Snapshot…', 'Edit Volume…', 'Pull Volume (Sync from Backend)', 'Unlink Volume…']);
     console.log(`# screenshot ${await screenshot('context-menu-in-use')}`);
 
     await page.keyboard.press('Escape');
@@ -616,29 +621,33 @@ test('two connections side by side: the demo and a second Waldur, each with its 
         const r = rowByLabel(label);
         if ((await r.getAttribute('aria-expanded')) === 'true') await r.locator('.monaco-tl-twistie').click();
       }
-      for (const label of ['Demo data', LABEL]) {
+      // The demo's Protein Folding (untouched by the tests above) and the new one's Teaching Sandbox.
+      const opened = [['Demo data', 'Protein Folding'], [LABEL, 'Teaching Sandbox']];
+      for (const [label, projectName] of opened) {
         const root = rowByLabel(label);
         await expandRow(root);
         const rootIndex = Number(await root.getAttribute('data-index'));
         const org = await childRow(rootIndex, 'Baltic Bioinformatics Consortium');
         await expandRow(rowAtIndex(org.index));
-        const project = await childRow(org.index, 'Teaching Sandbox');
+        const project = await childRow(org.index, projectName);
         await expandRow(rowAtIndex(project.index));
         const counted = await waitUntil(async () => {
-          const rows = await treeRows();
-          const p = rows.find((r) => r.index === project.index);
+          const p = (await treeRows()).find((r) => r.index === project.index);
           return p && /^\d+ volumes?$/.test(p.description) ? p : undefined;
-        }, { timeout: 30_000, message: `the project row under ${label} counts its volumes` });
-        assert.equal(counted.description, `${sandbox.store.volumes.filter((v) => v.project_name === 'Teaching Sandbox').length} volume${sandbox.store.volumes.filter((v) => v.project_name === 'Teaching Sandbox').length === 1 ? '' : 's'}`);
+        }, { timeout: 30_000, message: `the project row ${projectName} under ${label} counts its volumes` });
+        // Both servers start from the same seed.
+        const n = sandbox.store.volumes.filter((v) => v.project_name === projectName).length;
+        assert.equal(counted.description, `${n} volume${n === 1 ? '' : 's'}`, `${projectName} of ${label}`);
         const orgRow = (await treeRows()).find((r) => r.index === org.index);
-        assert.match(orgRow.description, /^\d+ projects?$/, `the organization row counts its projects: ${JSON.stringify(orgRow)}`);
+        assert.equal(orgRow.description, '3 projects', `the organization row counts its projects: ${JSON.stringify(orgRow)}`);
       }
       const rows = await treeRows();
       t.diagnostic(`rows: ${rows.map((r) => `${'  '.repeat(r.level - 1)}${r.label} (${r.description})`).join(' / ')}`);
       assert.deepEqual(rows.filter((r) => r.level === 1).map((r) => r.label), ['Demo data', LABEL]);
       assert.ok(rows.filter((r) => r.level === 4).length >= 2, 'volume rows under both connections');
+      await runCommand('Notifications: Clear All Notifications');
       await page.mouse.move(700, 600); // no hover on the tree in the picture
-      await page.waitForTimeout(500);
+      await page.waitForTimeout(800);
       console.log(`# screenshot ${await screenshot('connections')}`);
     });
   } finally {

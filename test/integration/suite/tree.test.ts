@@ -151,6 +151,9 @@ suite('connect and browse (real VS Code, local Waldur)', () => {
       await vscode.commands.executeCommand('volumeExplorer.retry', failure);
       const reloaded = await children(api, project);
       assert.ok(reloaded.length > 0 && reloaded.every((n) => n.kind === 'volume'), 'volumes again after retry');
+      // The token works again (restored on the server): the mark goes with the next accepted request.
+      await eventually(() => c.state === 'ready', 'the connection to be accepted again');
+      assert.match(api.context.view.message ?? '', /^Connected: /);
     } finally {
       staff._token = token;
       ui.dispose();
