@@ -9,13 +9,12 @@ import { canonicalApiUrl, normalizeToken, validateApiUrl, validateToken } from '
 import type { CommandContext } from './registry';
 
 /** "Add Connection…": which kind of cloud. */
-export async function addConnection(ctx: CommandContext): Promise<void> {
+export async function addConnection(): Promise<void> {
   const picked = await vscode.window.showQuickPick([
     { label: '$(cloud) Waldur server', detail: 'An API URL and your API token (HomePort → your profile → API token)', command: 'volumeExplorer.connect' },
     { label: '$(beaker) Demo data', detail: 'A built-in Waldur-compatible server with sample organizations, projects, volumes and snapshots', command: 'volumeExplorer.tryDemo' },
   ], { title: 'Add Connection', placeHolder: 'What to connect to' });
   if (picked) await vscode.commands.executeCommand(picked.command);
-  void ctx;
 }
 
 /** Asks for a token and checks it with the server; undefined when cancelled or refused (the reason shown). */
