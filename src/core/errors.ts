@@ -48,6 +48,8 @@ export class ApiError extends Error {
  * Reads Waldur's error body shapes: `{detail}`, `{non_field_errors: [...]}`, `{field: [...]}`,
  * or a bare `["…"]`. Values are kept as text (never interpreted).
  */
+export type ErrorBodyParser = (body: unknown) => { detail?: string; fieldErrors: Record<string, string[]> };
+
 export function parseErrorBody(body: unknown): { detail?: string; fieldErrors: Record<string, string[]> } {
   const fieldErrors: Record<string, string[]> = {};
   if (typeof body === 'string') return body.trim() ? { detail: body.trim().slice(0, 500), fieldErrors } : { fieldErrors };
@@ -77,8 +79,8 @@ const STATUS_TEXT: Record<number, string> = {
 };
 
 /** Builds the error for a non-2xx response; the message leads with the server's own reason. */
-export function httpError(status: number, body: unknown, method?: string, path?: string): ApiError {
-  const { detail, fieldErrors } = parseErrorBody(body);
+export function httpError(status: number, body: unknown, method?: string, path?: string, parseBody: ErrorBodyParser = parseErrorBody): ApiError {
+  const { detail, fieldErrors } = parseBody(body);
   const fields = Object.entries(fieldErrors).map(([k, v]) => `${k}: ${v.join(' ')}`);
   const reason = [detail, ...fields].filter(Boolean).join('; ');
   const message = reason || `${STATUS_TEXT[status] ?? 'Request failed'} (HTTP ${status})`;

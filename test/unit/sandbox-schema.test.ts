@@ -46,7 +46,11 @@ async function listAndDetail(collection: string, optional: string[] = [], query 
   }
 }
 
-describe('sandbox responses match the Waldur OpenAPI schema', { skip }, () => {
+// Without the schema the whole group is one test reported as skipped, by name and reason
+// (a skipped describe() would not show in the runner's skipped count).
+if (skip) test('sandbox responses match the Waldur OpenAPI schema', { skip }, () => undefined);
+
+(skip ? describe.skip : describe)('sandbox responses match the Waldur OpenAPI schema', () => {
   test('users/me', async () => {
     check('/api/users/me/', 'get', 200, (await api.get('/api/users/me/')).body);
     check('/api/users/me/', 'get', 200, (await client(sb, sb.userToken).get('/api/users/me/')).body);

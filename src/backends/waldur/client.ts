@@ -1,23 +1,17 @@
 import createClient, { type Client } from 'openapi-fetch';
 import type { paths } from './waldur.gen';
-import { ApiError, httpError } from '../../core/errors';
+import { DEFAULT_TIMEOUT_MS, timedFetch, type FetchOptions } from '../../core/http';
 
 export type WaldurClient = Client<paths>;
 
-export interface ClientConfig {
+export interface ClientConfig extends FetchOptions {
   /** Base URL of the Waldur deployment, with or without a trailing `/api/`. */
   baseUrl: string;
   token: string;
   userAgent?: string;
-  /** Per-request timeout; default 30 s. */
-  timeoutMs?: number;
-  /** Injected fetch (tests, latency wrappers); default globalThis.fetch. */
-  fetch?: (request: Request) => Promise<Response>;
-  /** Called for each finished request (for logging); never receives the token. */
-  onRequestDone?: (info: { method: string; url: string; status: number; ms: number }) => void;
 }
 
-export const DEFAULT_TIMEOUT_MS = 30_000;
+export { DEFAULT_TIMEOUT_MS };
 
 /** Strips a trailing `/api` or `/api/` and slashes: the generated paths already start with `/api/`. */
 export function normalizeBaseUrl(url: string): string {
@@ -29,33 +23,7 @@ export function normalizeBaseUrl(url: string): string {
  * AbortSignal, and failures turned into {@link ApiError} (see {@link unwrap}).
  */
 export function createWaldurClient(config: ClientConfig): WaldurClient {
-  const baseFetch = config.fetch ?? ((req: Request) => globalThis.fetch(req));
-  const timeoutMs = config.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-
-  const client = createClient<paths>({
-    baseUrl: normalizeBaseUrl(config.baseUrl),
-    fetch: async (request: Request) => {
-      const timeout = AbortSignal.timeout(timeoutMs);
-      const signal = AbortSignal.any([request.signal, timeout]);
-      const started = Date.now();
-      const url = new URL(request.url);
-      const where = { method: request.method, path: url.pathname };
-      try {
-        const response = await baseFetch(new Request(request, { signal }));
-        config.onRequestDone?.({ method: request.method, url: url.pathname + url.search, status: response.status, ms: Date.now() - started });
-        return response;
-      } catch (cause) {
-        if (timeout.aborted) {
-          // A POST that timed out may still have been applied: say so rather than invite a retry.
-          const maybeApplied = request.method === 'GET' || request.method === 'HEAD' ? '' : '; it may still have been applied, so refresh before trying again';
-          throw new ApiError({ kind: 'timeout', message: `The server did not answer within ${Math.round(timeoutMs / 1000)} s${maybeApplied}`, cause, ...where });
-        }
-        if (request.signal.aborted) throw new ApiError({ kind: 'cancelled', message: 'Cancelled', cause, ...where });
-        const reason = cause instanceof Error ? ((cause.cause as Error | undefined)?.message ?? cause.message) : String(cause);
-        throw new ApiError({ kind: 'network', message: `Could not reach ${url.host}: ${reason}`, cause, ...where });
-      }
-    },
-  });
+  const client = createClient<paths>({ baseUrl: normalizeBaseUrl(config.baseUrl), fetch: timedFetch(config) });
 
   client.use({
     onRequest({ request }) {
@@ -76,31 +44,4 @@ export function authorizationHeader(token: string): string {
   return /^w_\d+_/.test(token) ? `Bearer ${token}` : `Token ${token}`;
 }
 
-/** What openapi-fetch resolves to. */
-interface FetchResult<T> {
-  data?: T;
-  error?: unknown;
-  response: Response;
-}
-
-/**
- * Awaits an openapi-fetch call and returns its data, or throws one {@link ApiError}
- * (HTTP status with Waldur's reason and field errors, network, timeout, cancelled, bad JSON).
- */
-export async function unwrap<T>(call: Promise<FetchResult<T>>): Promise<{ data: T; response: Response }> {
-  let result: FetchResult<T>;
-  try {
-    result = await call;
-  } catch (err) {
-    if (err instanceof ApiError) throw err;
-    if (err instanceof SyntaxError) {
-      throw new ApiError({ kind: 'bad-response', message: `The server sent a response that is not valid JSON (${err.message})`, cause: err });
-    }
-    if (err instanceof Error && err.name === 'AbortError') throw new ApiError({ kind: 'cancelled', message: 'Cancelled', cause: err });
-    throw new ApiError({ kind: 'network', message: err instanceof Error ? err.message : String(err), cause: err });
-  }
-  const { response } = result;
-  const path = new URL(response.url || 'http://x/').pathname;
-  if (!response.ok) throw httpError(response.status, result.error, undefined, path);
-  return { data: result.data as T, response };
-}
+export { unwrap } from '../../core/http';
