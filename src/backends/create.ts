@@ -1,4 +1,6 @@
 import type { Backend, BackendDescriptor } from '../core/backend';
+import { OpenStackBackend } from './openstack/backend';
+import { findCloudsFiles, loadCloud } from './openstack/clouds';
 import { WaldurBackend } from './waldur/backend';
 import type { ClientConfig } from './waldur/client';
 
@@ -15,14 +17,25 @@ export interface BackendOptions {
 }
 
 /**
- * The one way to get a backend: a descriptor (where, which kind) and its secret. Async because
- * some backends authenticate first (OpenStack's Keystone); Waldur checks nothing until used.
+ * The one way to get a backend: a descriptor (where, which kind) and its secret (a Waldur token;
+ * for OpenStack the password, application-credential secret or token when clouds.yaml and
+ * secure.yaml do not hold it). Async because OpenStack authenticates with Keystone first;
+ * Waldur checks nothing until used.
  */
 export async function createBackend(descriptor: BackendDescriptor, secret?: string, options: BackendOptions = {}): Promise<Backend> {
   switch (descriptor.kind) {
     case 'waldur':
       if (!secret) throw new Error('A Waldur connection needs an API token.');
       return new WaldurBackend({ baseUrl: descriptor.url, token: secret, ...options });
+    case 'openstack': {
+      const files = descriptor.cloudsYaml ? { clouds: descriptor.cloudsYaml } : await findCloudsFiles();
+      if (!files.clouds) throw new Error('No clouds.yaml found (OS_CLIENT_CONFIG_FILE, ./clouds.yaml, ~/.config/openstack/, /etc/openstack/).');
+      const cloud = await loadCloud(descriptor.cloud, files);
+      const backend = new OpenStackBackend(cloud, secret, options);
+      // Authenticates now: a wrong password is refused here, before any row.
+      await backend.connect();
+      return backend;
+    }
     default:
       throw new Error(`Unknown kind of backend: ${(descriptor as { kind: string }).kind}`);
   }

@@ -1,6 +1,10 @@
 import * as vscode from 'vscode';
 import { ApiError, Refusal, describeError } from '../core/errors';
+import type { BackendDescriptor } from '../core/backend';
 import type { Identity } from '../core/model';
+import { createBackend } from '../backends/create';
+import { findCloudsFiles, loadCloud, readClouds, type CloudConfig } from '../backends/openstack/clouds';
+import { hostOf } from '../connections/store';
 import { isConnectionId } from '../core/ref';
 import type { Connection } from '../connections/manager';
 import { connectionIdOf, type TreeNode } from '../tree/nodes';
@@ -12,6 +16,7 @@ import type { CommandContext } from './registry';
 export async function addConnection(): Promise<void> {
   const picked = await vscode.window.showQuickPick([
     { label: '$(cloud) Waldur server', detail: 'An API URL and your API token (HomePort → your profile → API token)', command: 'volumeExplorer.connect' },
+    { label: '$(server-environment) OpenStack cloud', detail: 'A cloud of your clouds.yaml (Keystone, Cinder and Nova directly)', command: 'volumeExplorer.connectOpenStack' },
     { label: '$(beaker) Demo data', detail: 'A built-in Waldur-compatible server with sample organizations, projects, volumes and snapshots', command: 'volumeExplorer.tryDemo' },
   ], { title: 'Add Connection', placeHolder: 'What to connect to' });
   if (picked) await vscode.commands.executeCommand(picked.command);
@@ -73,6 +78,69 @@ export async function connect(ctx: CommandContext): Promise<void> {
   void vscode.window.showInformationMessage(`Connected to ${new URL(url).host} as ${uiText(checked.identity.fullName || checked.identity.username, 100)}${ctx.connections.count > 1 ? ` (${uiText(c.record.label, 60)})` : ''}.`);
 }
 
+const SECRET_PROMPTS: Record<NonNullable<CloudConfig['missingSecret']>, string> = {
+  password: 'Password', application_credential_secret: 'Application credential secret', token: 'Token',
+};
+
+/**
+ * Asks the secret clouds.yaml and secure.yaml do not hold (when they do, or `always` is false
+ * and nothing is missing, asks nothing), then authenticates with Keystone and reads who we are.
+ * Undefined when cancelled or refused (the reason shown; nothing saved).
+ */
+async function askCloudSecret(
+  ctx: CommandContext, descriptor: Extract<BackendDescriptor, { kind: 'openstack' }>, cloud: CloudConfig, title: string, always = false,
+): Promise<{ secret: string | undefined; identity: Identity } | undefined> {
+  const missing = cloud.missingSecret ?? (always ? (cloud.authType === 'v3applicationcredential' ? 'application_credential_secret' : cloud.authType === 'token' ? 'token' : 'password') : undefined);
+  let secret: string | undefined;
+  if (missing) {
+    const what = SECRET_PROMPTS[missing];
+    const typed = await vscode.window.showInputBox({
+      title, prompt: `${what} for ${uiText(cloud.auth.username ?? cloud.auth.application_credential_id ?? cloud.name, 80)} at ${hostOf(cloud.auth.auth_url)}. It is kept in VS Code's secret storage only.`,
+      password: true, ignoreFocusOut: true, validateInput: (v) => (v ? undefined : `Enter the ${what.toLowerCase()}.`),
+    });
+    if (!typed) return undefined;
+    secret = typed;
+  }
+  try {
+    const identity = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Signing in to ${uiText(cloud.name, 60)} (${hostOf(cloud.auth.auth_url)})…` },
+      async () => (await createBackend(descriptor, secret, ctx.connections.backendOptions())).whoAmI(),
+    );
+    return { secret, identity };
+  } catch (err) {
+    const reason = err instanceof ApiError && err.isUnauthorized
+      ? `${uiText(cloud.name, 60)}: Keystone did not accept the credentials (HTTP 401). Nothing was saved.`
+      : `Could not sign in to ${uiText(cloud.name, 60)}: ${describeError(err)}. Nothing was saved.`;
+    ctx.log.warn(`[connect] ${reason}`);
+    void vscode.window.showErrorMessage(uiText(reason, 1000));
+    return undefined;
+  }
+}
+
+/**
+ * "Add Connection → OpenStack cloud": the clouds of clouds.yaml (+ secure.yaml) from the standard
+ * places in their standard order; the chosen one is signed in to before it is saved.
+ */
+export async function connectOpenStack(ctx: CommandContext): Promise<void> {
+  const files = await findCloudsFiles();
+  if (!files.clouds) {
+    throw new Refusal('No clouds.yaml found. Looked at $OS_CLIENT_CONFIG_FILE, ./clouds.yaml, ~/.config/openstack/clouds.yaml and /etc/openstack/clouds.yaml.');
+  }
+  const doc = await readClouds(files);
+  if (!doc.clouds.length) throw new Refusal(`${files.clouds} lists no clouds.`);
+  const picked = await vscode.window.showQuickPick(doc.clouds.map((name) => ({
+    label: uiText(name, 80), description: name === doc.defaultCloud ? '$OS_CLOUD' : undefined, name,
+  })), { title: 'Add OpenStack Cloud', placeHolder: `Clouds of ${files.clouds}` });
+  if (!picked) return;
+  const cloud = await loadCloud(picked.name, files);
+  for (const warning of cloud.warnings) void vscode.window.showWarningMessage(uiText(`${cloud.name}: ${warning}`, 500));
+  const descriptor = { kind: 'openstack' as const, cloud: picked.name, ...(process.env.OS_CLIENT_CONFIG_FILE ? { cloudsYaml: files.clouds } : {}) };
+  const checked = await askCloudSecret(ctx, descriptor, cloud, `Add ${uiText(cloud.name, 60)}`);
+  if (!checked) return;
+  const c = await ctx.connections.addOpenStack(descriptor, checked.secret, checked.identity);
+  void vscode.window.showInformationMessage(`Connected to ${uiText(c.record.label, 60)} as ${uiText(checked.identity.username, 100)}.`);
+}
+
 /** "Try the demo data": starts the embedded Waldur-compatible server and adds it as a connection. */
 export async function tryDemo(ctx: CommandContext): Promise<void> {
   await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Starting the demo Waldur…' }, () => ctx.connections.startDemo());
@@ -121,12 +189,22 @@ export async function disconnect(ctx: CommandContext, arg?: unknown): Promise<vo
 export async function reconnect(ctx: CommandContext, arg?: unknown): Promise<void> {
   const c = await connectionOf(ctx, arg, 'Reconnect');
   if (!c || c === 'all') return;
-  if (c.record.descriptor.kind === 'demo') {
+  const d = c.record.descriptor;
+  if (d.kind === 'demo') {
     await ctx.connections.restartDemo(c.id);
     return;
   }
+  if (d.kind === 'openstack') {
+    const files = d.cloudsYaml ? { clouds: d.cloudsYaml } : await findCloudsFiles();
+    const cloud = await loadCloud(d.cloud, files);
+    const asked = await askCloudSecret(ctx, d, cloud, `Reconnect ${uiText(c.record.label, 60)}`, true);
+    if (!asked) return;
+    await ctx.connections.reconnect(c.id, asked.secret ?? '', asked.identity);
+    void vscode.window.showInformationMessage(`Reconnected ${uiText(c.record.label, 80)} as ${uiText(asked.identity.username, 100)}.`);
+    return;
+  }
   // Try Again asks for this connection's token again, never for a new connection.
-  const checked = await askToken(ctx, c.record.descriptor.url, `Reconnect ${uiText(c.record.label, 60)}`, () => vscode.commands.executeCommand('volumeExplorer.reconnect', { connectionId: c.id }));
+  const checked = await askToken(ctx, d.url, `Reconnect ${uiText(c.record.label, 60)}`, () => vscode.commands.executeCommand('volumeExplorer.reconnect', { connectionId: c.id }));
   if (!checked) return;
   await ctx.connections.reconnect(c.id, checked.token, checked.identity);
   void vscode.window.showInformationMessage(`Reconnected ${uiText(c.record.label, 80)} as ${uiText(checked.identity.fullName || checked.identity.username, 100)}.`);

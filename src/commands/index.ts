@@ -1,6 +1,6 @@
 import { showJobs } from '../jobs/list';
 import type { TreeNode } from '../tree/nodes';
-import { addConnection, allowActions, connect, disconnect, reconnect, renameConnection, setReadOnly, tryDemo } from './connections';
+import { addConnection, allowActions, connect, connectOpenStack, disconnect, reconnect, renameConnection, setReadOnly, tryDemo } from './connections';
 import type { CommandHandler } from './registry';
 import { deleteSnapshot, editSnapshot, pullSnapshot, restoreSnapshot, unlinkResource } from './snapshot-actions';
 import { attachVolume, deleteVolume, detachVolume, editVolume, extendVolume, pullVolume, retypeVolume, snapshotVolume } from './volume-actions';
@@ -9,6 +9,7 @@ import { attachVolume, deleteVolume, detachVolume, editVolume, extendVolume, pul
 export const COMMANDS: Record<string, CommandHandler> = {
   'volumeExplorer.addConnection': addConnection,
   'volumeExplorer.connect': connect,
+  'volumeExplorer.connectOpenStack': connectOpenStack,
   'volumeExplorer.tryDemo': tryDemo,
   'volumeExplorer.disconnect': disconnect,
   'volumeExplorer.reconnect': reconnect,

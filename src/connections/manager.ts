@@ -4,7 +4,7 @@ import type { Backend } from '../core/backend';
 import { ApiError, describeError } from '../core/errors';
 import type { Identity } from '../core/model';
 import type { Viewer } from '../core/rules';
-import { createBackend } from '../backends/create';
+import { createBackend, type BackendOptions } from '../backends/create';
 import { plainText, uiText } from '../util/escape';
 import { ConnectionStore, DEMO_ID, hostOf, uniqueLabel, type ConnectionDescriptor, type ConnectionRecord } from './store';
 
@@ -100,8 +100,13 @@ export class ConnectionManager implements vscode.Disposable {
    * the request came from (tree, command, job, panel).
    */
   createBackend(url: string, token: string, connectionId?: string): Promise<Backend> {
+    return createBackend({ kind: 'waldur', url }, token, this.backendOptions(connectionId));
+  }
+
+  /** Options every backend of this window gets; `connectionId` ties 401s to that connection. */
+  backendOptions(connectionId?: string): BackendOptions {
     const timeoutSeconds = vscode.workspace.getConfiguration('volumeExplorer').get<number>('requestTimeoutSeconds', 30);
-    return createBackend({ kind: 'waldur', url }, token, {
+    return {
       timeoutMs: Math.max(1, timeoutSeconds) * 1000,
       userAgent: `volume-explorer/${this.context.extension.packageJSON.version} vscode/${vscode.version}`,
       onRequestDone: ({ method, url: where, status, ms }) => {
@@ -110,7 +115,7 @@ export class ConnectionManager implements vscode.Disposable {
         if (status === 401) this.markUnauthorized(connectionId);
         else if (status < 400) this.markAccepted(connectionId);
       },
-    });
+    };
   }
 
   /** Restores the saved connections at start-up; each reads who we are in the background. */
@@ -128,23 +133,45 @@ export class ConnectionManager implements vscode.Disposable {
 
   private async open(c: Connection): Promise<void> {
     try {
-      if (c.record.descriptor.kind === 'demo') {
+      const d = c.record.descriptor;
+      if (d.kind === 'demo') {
         await this.startDemoServer(c);
+      } else if (d.kind === 'openstack') {
+        // The secret may live in clouds.yaml/secure.yaml; SecretStorage holds it only when it was asked.
+        const backend = await createBackend(d, await this.store.secret(c.id), this.backendOptions(c.id));
+        c.url = backend.endpoint;
+        c.backend = backend;
       } else {
         const token = await this.store.secret(c.id);
         if (!token) {
           this.setState(c, 'unauthorized', 'No token saved — Reconnect');
           return;
         }
-        c.url = c.record.descriptor.url;
-        c.backend = await this.createBackend(c.record.descriptor.url, token, c.id);
+        c.url = d.url;
+        c.backend = await this.createBackend(d.url, token, c.id);
       }
       this.changed.fire(c);
       void this.readIdentity(c);
     } catch (err) {
       this.log.warn(`[connection] ${c.record.label}: ${describeError(err)}`);
-      this.setState(c, 'offline', describeError(err));
+      if (err instanceof ApiError && err.isUnauthorized) this.setState(c, 'unauthorized', 'Credentials no longer accepted — Reconnect');
+      else this.setState(c, 'offline', describeError(err));
     }
+  }
+
+  /**
+   * Saves a verified OpenStack connection: the descriptor names the cloud of clouds.yaml; a
+   * secret that was asked (not in the files) goes to SecretStorage under the connection's key.
+   */
+  async addOpenStack(descriptor: Extract<ConnectionDescriptor, { kind: 'openstack' }>, secret: string | undefined, identity: Identity): Promise<Connection> {
+    const label = uniqueLabel(descriptor.cloud, this.all().map((c) => c.record.label));
+    const record = await this.store.add({ label, descriptor, readOnly: false }, secret);
+    const backend = await createBackend(descriptor, secret, this.backendOptions(record.id));
+    const connection: Connection = { id: record.id, record, backend, identity, state: 'ready', url: backend.endpoint };
+    this.connections.set(record.id, connection);
+    await this.updateContext();
+    this.changed.fire(undefined);
+    return connection;
   }
 
   private async readIdentity(c: Connection): Promise<void> {
@@ -187,9 +214,10 @@ export class ConnectionManager implements vscode.Disposable {
   /** A new token for an existing connection: saved under its key, the backend replaced. */
   async reconnect(id: string, token: string, identity: Identity): Promise<Connection | undefined> {
     const c = this.connections.get(id);
-    if (!c || c.record.descriptor.kind !== 'waldur') return undefined;
+    const d = c?.record.descriptor;
+    if (!c || !d || d.kind === 'demo') return undefined;
     await this.store.setSecret(id, token);
-    c.backend = await this.createBackend(c.record.descriptor.url, token, id);
+    c.backend = d.kind === 'waldur' ? await this.createBackend(d.url, token, id) : await createBackend(d, token, this.backendOptions(id));
     c.identity = identity;
     this.reconnectShown.delete(id);
     this.setState(c, 'ready');
@@ -338,7 +366,8 @@ export class ConnectionManager implements vscode.Disposable {
   /** `alice @ waldur.example.com` / `alice @ 127.0.0.1:PORT (demo data)`. */
   describe(c: Connection): string {
     const who = plainText(c.identity?.username, 80) || '…';
-    const host = c.url ? hostOf(c.url) : c.record.descriptor.kind === 'waldur' ? hostOf(c.record.descriptor.url) : 'demo';
+    const d = c.record.descriptor;
+    const host = c.url ? hostOf(c.url) : d.kind === 'waldur' ? hostOf(d.url) : d.kind === 'openstack' ? d.cloud : 'demo';
     return `${who} @ ${host}${c.record.descriptor.kind === 'demo' ? ' (demo data)' : ''}`;
   }
 

@@ -39,7 +39,8 @@ function isRecord(value: unknown): value is ConnectionRecord {
   if (!value || typeof value !== 'object') return false;
   const r = value as Partial<ConnectionRecord>;
   const d = r.descriptor as Partial<BackendDescriptor> | { kind?: string } | undefined;
-  const descriptorOk = d?.kind === 'demo' || (d?.kind === 'waldur' && typeof (d as { url?: unknown }).url === 'string');
+  const descriptorOk = d?.kind === 'demo' || (d?.kind === 'waldur' && typeof (d as { url?: unknown }).url === 'string')
+    || (d?.kind === 'openstack' && typeof (d as { cloud?: unknown }).cloud === 'string' && ['string', 'undefined'].includes(typeof (d as { cloudsYaml?: unknown }).cloudsYaml));
   return isConnectionId(r.id) && typeof r.label === 'string' && typeof r.readOnly === 'boolean' && descriptorOk;
 }
 

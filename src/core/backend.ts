@@ -61,5 +61,8 @@ export interface Backend {
   unlinkSnapshot?(snapshot: Snapshot): Promise<void>;
 }
 
-/** Where a backend is, as saved with a connection (no secret in it). */
-export type BackendDescriptor = { kind: 'waldur'; url: string };
+/**
+ * Where a backend is, as saved with a connection (no secret in it): a Waldur API URL, or a cloud
+ * of clouds.yaml (found in the standard places unless `cloudsYaml` names the file).
+ */
+export type BackendDescriptor = { kind: 'waldur'; url: string } | { kind: 'openstack'; cloud: string; cloudsYaml?: string };

@@ -1,0 +1,109 @@
+/**
+ * The typed Cinder and Nova clients of one project: `openapi-fetch` over the generated paths,
+ * the project-scoped token in `X-Auth-Token` (re-issued once after a 401: Keystone refused the
+ * request before anything was applied), and the microversion the cloud supports.
+ */
+import createClient, { type Client } from 'openapi-fetch';
+import { ApiError } from '../../core/errors';
+import { timedFetch, unwrap, type FetchOptions } from '../../core/http';
+import type { paths as BlockStoragePaths } from './block-storage.gen';
+import type { paths as ComputePaths } from './compute.gen';
+import { parseOpenStackError } from './errors';
+import { BLOCK_STORAGE_TYPES, COMPUTE_TYPES, type Keystone } from './keystone';
+
+/** The highest microversions this client knows how to speak (the schemas it was typed from go further). */
+export const WANTED = { volume: [3, 66] as const, compute: [2, 89] as const };
+
+export type Microversion = readonly [number, number];
+
+export function parseMicroversion(text: unknown): Microversion | undefined {
+  const m = typeof text === 'string' ? /^(\d+)\.(\d+)$/.exec(text.trim()) : null;
+  return m ? [Number(m[1]), Number(m[2])] : undefined;
+}
+
+export const atLeast = (v: Microversion | undefined, major: number, minor: number): boolean =>
+  !!v && (v[0] > major || (v[0] === major && v[1] >= minor));
+
+const lower = (a: Microversion, b: Microversion): Microversion => (atLeast(a, b[0], b[1]) ? b : a);
+
+export interface ProjectApi {
+  projectId: string;
+  cinder: Client<BlockStoragePaths>;
+  nova: Client<ComputePaths>;
+  /** The microversions sent (the lower of ours and the server's maximum). */
+  volumeVersion: Microversion;
+  computeVersion: Microversion;
+}
+
+/** `http://h:8776/v3/<project>` → `http://h:8776` (generated paths start with `/v3/{project_id}`). */
+function serviceBase(url: string, version: RegExp): string {
+  return url.replace(/\/+$/, '').replace(version, '');
+}
+
+/** A fetch that sends the project's token and asks for a fresh one once after a 401. */
+function authFetch(keystone: Keystone, projectId: string, http: FetchOptions): (request: Request) => Promise<Response> {
+  const send = timedFetch(http);
+  return async (request: Request) => {
+    const retry = request.clone();
+    const token = await keystone.token(projectId, false, request.signal);
+    request.headers.set('X-Auth-Token', token.id);
+    const first = await send(request);
+    if (first.status !== 401) return first;
+    const fresh = await keystone.token(projectId, true, request.signal);
+    retry.headers.set('X-Auth-Token', fresh.id);
+    return send(retry);
+  };
+}
+
+/** Reads a version document (`{version: {...}}` or `{versions: [...]}`) for the maximum microversion. */
+async function maxVersion(base: string, path: string, http: FetchOptions, token: string): Promise<Microversion | undefined> {
+  try {
+    const response = await timedFetch(http)(new Request(`${base}${path}`, { headers: { 'X-Auth-Token': token, Accept: 'application/json' } }));
+    if (!response.ok) return undefined;
+    const body = (await response.json()) as { version?: { version?: string }; versions?: Array<{ version?: string; status?: string }> };
+    return parseMicroversion(body.version?.version) ?? parseMicroversion(body.versions?.find((v) => v.status === 'CURRENT')?.version);
+  } catch {
+    return undefined;
+  }
+}
+
+export async function projectApi(keystone: Keystone, projectId: string, http: FetchOptions & { userAgent?: string }): Promise<ProjectApi> {
+  const token = await keystone.token(projectId);
+  const cinderUrl = keystone.endpoint(token, BLOCK_STORAGE_TYPES);
+  const novaUrl = keystone.endpoint(token, COMPUTE_TYPES);
+  const cinderBase = serviceBase(cinderUrl, /\/v3(\/[^/]+)?$/);
+  const novaBase = serviceBase(novaUrl, /\/v2(\.1)?(\/[^/]+)?$/);
+  const [volumeMax, computeMax] = await Promise.all([maxVersion(cinderBase, '/v3/', http, token.id), maxVersion(novaBase, '/v2.1/', http, token.id)]);
+  const volumeVersion = lower(volumeMax ?? [3, 0], WANTED.volume);
+  const computeVersion = lower(computeMax ?? [2, 1], WANTED.compute);
+  const headers = (service: string, v: Microversion) => ({
+    'OpenStack-API-Version': `${service} ${v[0]}.${v[1]}`,
+    Accept: 'application/json',
+    'User-Agent': http.userAgent ?? 'volume-explorer',
+  });
+  const cinder = createClient<BlockStoragePaths>({ baseUrl: cinderBase, fetch: authFetch(keystone, projectId, http), headers: headers('volume', volumeVersion) });
+  const nova = createClient<ComputePaths>({
+    baseUrl: novaBase, fetch: authFetch(keystone, projectId, http),
+    headers: { ...headers('compute', computeVersion), 'X-OpenStack-Nova-API-Version': `${computeVersion[0]}.${computeVersion[1]}` },
+  });
+  return { projectId, cinder, nova, volumeVersion, computeVersion };
+}
+
+/** `unwrap` with OpenStack's error bodies. */
+export function call<T>(request: Promise<{ data?: T; error?: unknown; response: Response }>): Promise<{ data: T; response: Response }> {
+  return unwrap(request, parseOpenStackError);
+}
+
+/** A list field of a response, or a typed `bad-response` error naming what was expected. */
+export function listOf<T>(data: unknown, key: string, what: string): T[] {
+  const list = (data as Record<string, unknown> | undefined)?.[key];
+  if (!Array.isArray(list)) throw new ApiError({ kind: 'bad-response', message: `The server's answer has no list of ${what}.` });
+  return list as T[];
+}
+
+/** A single object field of a response. */
+export function objectOf<T>(data: unknown, key: string, what: string): T {
+  const value = (data as Record<string, unknown> | undefined)?.[key];
+  if (!value || typeof value !== 'object') throw new ApiError({ kind: 'bad-response', message: `The server's answer has no ${what}.` });
+  return value as T;
+}

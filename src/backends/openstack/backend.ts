@@ -1,0 +1,373 @@
+import type { Backend, ResourceDetails } from '../../core/backend';
+import type { Capabilities } from '../../core/capabilities';
+import { errorSection, field, longText, text, timeValue, yesNo, type DetailSection, type TableRow } from '../../core/details';
+import { ApiError } from '../../core/errors';
+import type { FetchOptions } from '../../core/http';
+import { formatGiB, type DeleteOutcome, type Identity, type Instance, type Scope, type Snapshot, type Volume, type VolumeType } from '../../core/model';
+import { atLeast, call, listOf, objectOf, projectApi, type ProjectApi } from './api';
+import type { CloudConfig } from './clouds';
+import { Keystone } from './keystone';
+import {
+  GIB_IN_MIB, openstackOf, toInstance, toSnapshot, toVolume, toVolumeType,
+  type CinderSnapshot, type CinderVolume, type NovaServer,
+} from './records';
+import { OPENSTACK_RULES } from './rules';
+
+/** What native OpenStack offers here: projects (no organizations), delete accepted (no order). */
+export const OPENSTACK_CAPABILITIES: Capabilities = {
+  displayName: 'OpenStack',
+  volumeActions: ['attach', 'detach', 'extend', 'retype', 'snapshot', 'edit', 'delete'],
+  snapshotActions: ['restore', 'edit', 'delete'],
+  scopeLevels: [{ kind: 'project', singular: 'project', plural: 'projects', icon: 'project' }],
+  deleteVolume: 'accepted',
+  editable: { volume: ['name', 'description', 'bootable'], snapshot: ['name', 'description'] },
+  anyStatusActions: [],
+};
+
+/** Cinder's page size when following `marker`. */
+const PAGE = 500;
+
+/**
+ * A native OpenStack cloud of clouds.yaml: Keystone for tokens and projects, Cinder for volumes,
+ * snapshots and types, Nova for attachments and server names.
+ */
+export class OpenStackBackend implements Backend {
+  readonly kind = 'openstack' as const;
+  readonly capabilities = OPENSTACK_CAPABILITIES;
+  readonly rules = OPENSTACK_RULES;
+  readonly endpoint: string;
+  private readonly keystone: Keystone;
+  private readonly apis = new Map<string, Promise<ProjectApi>>();
+  private readonly projectNames = new Map<string, string>();
+  /** Which project a volume or snapshot id belongs to (ids are global, URLs are per project). */
+  private readonly projectOf = new Map<string, string>();
+
+  constructor(readonly cloud: CloudConfig, secret: string | undefined, private readonly http: FetchOptions & { userAgent?: string } = {}) {
+    this.keystone = new Keystone(cloud, secret, http);
+    this.endpoint = this.keystone.authUrl;
+  }
+
+  /** Authenticates once (a wrong password fails here, not at the first row). */
+  async connect(signal?: AbortSignal): Promise<void> {
+    await this.keystone.token(undefined, false, signal);
+  }
+
+  private api(projectId: string): Promise<ProjectApi> {
+    let api = this.apis.get(projectId);
+    if (!api) {
+      api = projectApi(this.keystone, projectId, this.http);
+      this.apis.set(projectId, api);
+      api.catch(() => {
+        if (this.apis.get(projectId) === api) this.apis.delete(projectId);
+      });
+    }
+    return api;
+  }
+
+  /** The microversions a project's endpoints speak (rules read them: extend in-use needs 3.42). */
+  async microversions(projectId: string): Promise<{ volume: string; compute: string }> {
+    const api = await this.api(projectId);
+    return { volume: api.volumeVersion.join('.'), compute: api.computeVersion.join('.') };
+  }
+
+  async whoAmI(signal?: AbortSignal): Promise<Identity> {
+    const token = await this.keystone.token(undefined, false, signal);
+    return { username: token.userName ?? this.cloud.auth.username ?? '', fullName: token.userName ?? '', isStaff: token.roles.includes('admin') };
+  }
+
+  async listScopes(parent?: Scope, signal?: AbortSignal): Promise<Scope[]> {
+    if (parent) return [];
+    const projects = await this.keystone.projects(signal);
+    for (const p of projects) this.projectNames.set(p.id, p.name);
+    return projects.map((p) => ({ id: p.id, kind: 'project' as const, name: p.name })).sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  private async projectsToSearch(signal?: AbortSignal): Promise<string[]> {
+    if (!this.projectNames.size) await this.listScopes(undefined, signal);
+    return [...this.projectNames.keys()];
+  }
+
+  /** Follows `marker` until a short page. */
+  private async allVolumes(api: ProjectApi, signal?: AbortSignal): Promise<CinderVolume[]> {
+    const all: CinderVolume[] = [];
+    for (let marker: string | undefined; ;) {
+      const { data } = await call(api.cinder.GET('/v3/{project_id}/volumes/detail', {
+        params: { path: { project_id: api.projectId }, query: { limit: PAGE, ...(marker ? { marker } : {}), sort: 'name:asc' } as never }, signal,
+      }));
+      const page = listOf<CinderVolume>(data, 'volumes', 'volumes');
+      all.push(...page);
+      if (page.length < PAGE) return all;
+      marker = page[page.length - 1]!.id;
+    }
+  }
+
+  private async serverNames(api: ProjectApi, signal?: AbortSignal): Promise<Map<string, string>> {
+    const { data } = await call(api.nova.GET('/v2.1/servers/detail', { params: { query: {} as never }, signal }));
+    return new Map(listOf<NovaServer>(data, 'servers', 'servers').map((s) => [s.id, s.name ?? s.id]));
+  }
+
+  async listVolumes(scope?: Scope, signal?: AbortSignal): Promise<Volume[]> {
+    const projects = scope ? [scope.id] : await this.projectsToSearch(signal);
+    const lists = await Promise.all(projects.map(async (projectId) => {
+      const api = await this.api(projectId);
+      const [records, names] = await Promise.all([this.allVolumes(api, signal), this.serverNames(api, signal).catch(() => new Map<string, string>())]);
+      return records.map((r) => {
+        this.projectOf.set(r.id, projectId);
+        return toVolume(r, projectId, this.projectNames.get(projectId), names);
+      });
+    }));
+    return lists.flat();
+  }
+
+  async listSnapshots(volumeId?: string, signal?: AbortSignal): Promise<Snapshot[]> {
+    const projects = volumeId && this.projectOf.has(volumeId) ? [this.projectOf.get(volumeId)!] : await this.projectsToSearch(signal);
+    const lists = await Promise.all(projects.map(async (projectId) => {
+      const api = await this.api(projectId);
+      const { data } = await call(api.cinder.GET('/v3/{project_id}/snapshots/detail', {
+        params: { path: { project_id: projectId }, query: (volumeId ? { volume_id: volumeId } : {}) as never }, signal,
+      }));
+      return listOf<CinderSnapshot>(data, 'snapshots', 'snapshots')
+        .filter((s) => !volumeId || s.volume_id === volumeId)
+        .map((s) => {
+          this.projectOf.set(s.id, projectId);
+          return toSnapshot(s, projectId, this.projectNames.get(projectId), new Map());
+        });
+    }));
+    return lists.flat().sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /** Reads a resource from its project, or from each project until it is found. */
+  private async locate<T>(id: string, read: (api: ProjectApi) => Promise<T>, signal?: AbortSignal): Promise<{ value: T; projectId: string }> {
+    const known = this.projectOf.get(id);
+    const candidates = known ? [known] : await this.projectsToSearch(signal);
+    let notFound: unknown;
+    for (const projectId of candidates) {
+      try {
+        const value = await read(await this.api(projectId));
+        this.projectOf.set(id, projectId);
+        return { value, projectId };
+      } catch (err) {
+        if (!(err instanceof ApiError && err.isNotFound)) throw err;
+        notFound = err;
+      }
+    }
+    throw notFound ?? new ApiError({ kind: 'http', status: 404, message: 'Not found' });
+  }
+
+  private async rawVolume(id: string, signal?: AbortSignal): Promise<{ value: CinderVolume; projectId: string; api: ProjectApi }> {
+    const found = await this.locate(id, async (api) => {
+      const { data } = await call(api.cinder.GET('/v3/{project_id}/volumes/{id}', { params: { path: { project_id: api.projectId, id } }, signal }));
+      return objectOf<CinderVolume>(data, 'volume', 'volume');
+    }, signal);
+    return { ...found, api: await this.api(found.projectId) };
+  }
+
+  private async serverName(api: ProjectApi, serverId: string | undefined, signal?: AbortSignal): Promise<Map<string, string>> {
+    if (!serverId) return new Map();
+    try {
+      const { data } = await call(api.nova.GET('/v2.1/servers/{id}', { params: { path: { id: serverId } }, signal }));
+      const s = objectOf<NovaServer>(data, 'server', 'server');
+      return new Map([[s.id, s.name ?? s.id]]);
+    } catch {
+      return new Map();
+    }
+  }
+
+  async getVolume(id: string, signal?: AbortSignal): Promise<Volume> {
+    const { value, projectId, api } = await this.rawVolume(id, signal);
+    return toVolume(value, projectId, this.projectNames.get(projectId), await this.serverName(api, value.attachments?.[0]?.server_id, signal));
+  }
+
+  private async rawSnapshot(id: string, signal?: AbortSignal): Promise<{ value: CinderSnapshot; projectId: string; api: ProjectApi }> {
+    const found = await this.locate(id, async (api) => {
+      const { data } = await call(api.cinder.GET('/v3/{project_id}/snapshots/{id}', { params: { path: { project_id: api.projectId, id } }, signal }));
+      return objectOf<CinderSnapshot>(data, 'snapshot', 'snapshot');
+    }, signal);
+    return { ...found, api: await this.api(found.projectId) };
+  }
+
+  async getSnapshot(id: string, signal?: AbortSignal): Promise<Snapshot> {
+    const { value, projectId } = await this.rawSnapshot(id, signal);
+    return toSnapshot(value, projectId, this.projectNames.get(projectId), new Map());
+  }
+
+  async details(kind: 'volume' | 'snapshot', id: string, signal?: AbortSignal): Promise<ResourceDetails> {
+    const now = new Date();
+    if (kind === 'volume') {
+      const { value: r, projectId, api } = await this.rawVolume(id, signal);
+      const volume = toVolume(r, projectId, this.projectNames.get(projectId), await this.serverName(api, r.attachments?.[0]?.server_id, signal));
+      const { data } = await call(api.cinder.GET('/v3/{project_id}/snapshots/detail', { params: { path: { project_id: projectId }, query: { volume_id: id } as never }, signal }));
+      const snapshots = listOf<CinderSnapshot>(data, 'snapshots', 'snapshots').filter((s) => s.volume_id === id)
+        .sort((a, b) => (b.created_at ?? '').localeCompare(a.created_at ?? ''));
+      const rows: TableRow[] = snapshots.map((s) => ({
+        cells: [{ ...text(s.name, '(unnamed snapshot)'), open: { kind: 'snapshot', id: s.id } }, { text: formatGiB((s.size ?? 0) * GIB_IN_MIB) }, text(s.status, 'Unknown'), timeValue(s.created_at, now)],
+        open: { kind: 'snapshot', id: s.id },
+      }));
+      const sections: DetailSection[] = [
+        ...errorSection(volume.status.category === 'error', `Cinder reports ${volume.status.label}.`),
+        {
+          type: 'fields', id: 'overview', heading: 'Overview',
+          fields: [
+            field('Description', longText(r.description, 'No description')),
+            field('Type', text(r.volume_type, 'Default')),
+            field('Bootable', yesNo(volume.bootable)),
+            field('Availability zone', text(r.availability_zone)),
+            field('Encrypted', yesNo(r.encrypted)),
+            field('Multi-attach', yesNo(r.multiattach)),
+            field('Project', text(this.projectNames.get(projectId) ?? projectId)),
+            field('ID', text(r.id)),
+          ],
+        },
+        {
+          type: 'fields', id: 'attachment', heading: 'Attachment',
+          fields: volume.instanceId
+            ? [field('Instance', text(volume.instanceName)), field('Device', text(volume.device, 'Unknown'))]
+            : [field('Instance', { text: 'Not attached', muted: true })],
+        },
+        {
+          type: 'fields', id: 'origin', heading: 'Origin',
+          fields: [
+            field('Source snapshot', r.snapshot_id ? { text: `Snapshot ${r.snapshot_id.slice(0, 8)}`, open: { kind: 'snapshot', id: r.snapshot_id } } : { text: 'Not created from a snapshot', muted: true }),
+            ...(r.source_volid ? [field('Source volume', { text: `Volume ${r.source_volid.slice(0, 8)}`, open: { kind: 'volume', id: r.source_volid } })] : []),
+            ...(r.volume_image_metadata?.image_name ? [field('Image', text(r.volume_image_metadata.image_name))] : []),
+          ],
+        },
+        { type: 'table', id: 'snapshots', heading: `Snapshots (${rows.length})`, columns: ['Name', 'Size', 'Status', 'Created'], rows, empty: 'This volume has no snapshots.' },
+        { type: 'fields', id: 'timestamps', heading: 'Timestamps', fields: [field('Created', timeValue(r.created_at, now)), field('Modified', timeValue(r.updated_at, now))] },
+      ];
+      return { resource: volume, sections };
+    }
+    const { value: s, projectId } = await this.rawSnapshot(id, signal);
+    let sourceName: string | undefined;
+    if (s.volume_id) sourceName = await this.getVolume(s.volume_id, signal).then((v) => v.name || undefined, () => undefined);
+    const snapshot = toSnapshot(s, projectId, this.projectNames.get(projectId), new Map(sourceName && s.volume_id ? [[s.volume_id, sourceName]] : []));
+    const sections: DetailSection[] = [
+      ...errorSection(snapshot.status.category === 'error', `Cinder reports ${snapshot.status.label}.`),
+      {
+        type: 'fields', id: 'overview', heading: 'Overview',
+        fields: [
+          field('Description', longText(s.description, 'No description')),
+          field('Source volume', s.volume_id
+            ? sourceName !== undefined ? { text: sourceName, open: { kind: 'volume', id: s.volume_id } } : { text: `Volume ${s.volume_id.slice(0, 8)} (deleted or not readable)`, muted: true }
+            : { text: 'Unknown', muted: true }),
+          field('Project', text(this.projectNames.get(projectId) ?? projectId)),
+          field('ID', text(s.id)),
+        ],
+      },
+      { type: 'fields', id: 'timestamps', heading: 'Timestamps', fields: [field('Created', timeValue(s.created_at, now)), field('Modified', timeValue(s.updated_at, now))] },
+    ];
+    return { resource: snapshot, sections };
+  }
+
+  async listAttachableInstances(volume: Volume, signal?: AbortSignal): Promise<Instance[]> {
+    const api = await this.api(openstackOf(volume).projectId ?? this.projectOf.get(volume.id) ?? '');
+    const { data } = await call(api.nova.GET('/v2.1/servers/detail', { params: { query: {} as never }, signal }));
+    return listOf<NovaServer>(data, 'servers', 'servers')
+      .filter((s) => s.status === 'ACTIVE' || s.status === 'SHUTOFF')
+      .map(toInstance)
+      .sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  async listVolumeTypes(volume: Volume, signal?: AbortSignal): Promise<VolumeType[]> {
+    const api = await this.volumeApi(volume);
+    const { data } = await call(api.cinder.GET('/v3/{project_id}/types', { params: { path: { project_id: api.projectId } }, signal }));
+    return listOf<{ id: string; name?: string; description?: string | null }>(data, 'volume_types', 'volume types').map(toVolumeType);
+  }
+
+  private volumeApi(r: Volume | Snapshot): Promise<ProjectApi> {
+    const projectId = openstackOf(r).projectId ?? this.projectOf.get(r.id);
+    if (!projectId) throw new Error(`${r.name || 'It'} did not come from this cloud.`);
+    return this.api(projectId);
+  }
+
+  private async action(volume: Volume, body: Record<string, unknown>): Promise<void> {
+    const api = await this.volumeApi(volume);
+    await call(api.cinder.POST('/v3/{project_id}/volumes/{id}/action', { params: { path: { project_id: api.projectId, id: volume.id } }, body: body as never, parseAs: 'text' }));
+  }
+
+  async attachVolume(volume: Volume, instance: Instance): Promise<void> {
+    const api = await this.volumeApi(volume);
+    await call(api.nova.POST('/v2.1/servers/{server_id}/os-volume_attachments', { params: { path: { server_id: instance.id } }, body: { volumeAttachment: { volumeId: volume.id } } as never }));
+  }
+
+  async detachVolume(volume: Volume): Promise<void> {
+    const api = await this.volumeApi(volume);
+    const serverId = openstackOf(volume).serverId ?? volume.instanceId;
+    if (!serverId) throw new Error(`${volume.name || 'The volume'} is not attached.`);
+    await call(api.nova.DELETE('/v2.1/servers/{server_id}/os-volume_attachments/{id}', { params: { path: { server_id: serverId, id: volume.id } }, parseAs: 'text' }));
+  }
+
+  async extendVolume(volume: Volume, newSizeMiB: number): Promise<void> {
+    await this.action(volume, { 'os-extend': { new_size: Math.ceil(newSizeMiB / GIB_IN_MIB) } });
+  }
+
+  async retypeVolume(volume: Volume, type: VolumeType): Promise<void> {
+    // On demand: an attached or differently placed volume may be migrated by Cinder.
+    await this.action(volume, { 'os-retype': { new_type: type.name, migration_policy: 'on-demand' } });
+  }
+
+  async snapshotVolume(volume: Volume, input: { name: string; description?: string }): Promise<Snapshot> {
+    const api = await this.volumeApi(volume);
+    const force = volume.runtimeState === 'in-use' && !atLeast(api.volumeVersion, 3, 66);
+    const { data } = await call(api.cinder.POST('/v3/{project_id}/snapshots', {
+      params: { path: { project_id: api.projectId } },
+      body: { snapshot: { volume_id: volume.id, name: input.name, description: input.description ?? '', ...(force ? { force: true } : {}) } } as never,
+    }));
+    const s = objectOf<CinderSnapshot>(data, 'snapshot', 'snapshot');
+    this.projectOf.set(s.id, api.projectId);
+    return toSnapshot(s, api.projectId, this.projectNames.get(api.projectId), new Map([[volume.id, volume.name]]));
+  }
+
+  async updateVolume(volume: Volume, changes: { name?: string; description?: string; bootable?: boolean }): Promise<Volume> {
+    const api = await this.volumeApi(volume);
+    if (changes.bootable !== undefined) await this.action(volume, { 'os-set_bootable': { bootable: changes.bootable } });
+    const fields = { ...(changes.name !== undefined ? { name: changes.name } : {}), ...(changes.description !== undefined ? { description: changes.description } : {}) };
+    if (Object.keys(fields).length) {
+      await call(api.cinder.PUT('/v3/{project_id}/volumes/{id}', { params: { path: { project_id: api.projectId, id: volume.id } }, body: { volume: fields } as never }));
+    }
+    return this.getVolume(volume.id);
+  }
+
+  async deleteVolume(volume: Volume): Promise<DeleteOutcome> {
+    const api = await this.volumeApi(volume);
+    await call(api.cinder.DELETE('/v3/{project_id}/volumes/{id}', { params: { path: { project_id: api.projectId, id: volume.id } }, parseAs: 'text' }));
+    return { kind: 'accepted' };
+  }
+
+  /** A new blank volume in a project (size in GiB, Cinder's unit); the volume then moves `creating` → `available`. */
+  async createVolume(projectId: string, input: { name: string; sizeGiB: number; description?: string; typeName?: string; availabilityZone?: string }): Promise<Volume> {
+    const api = await this.api(projectId);
+    const { data } = await call(api.cinder.POST('/v3/{project_id}/volumes', {
+      params: { path: { project_id: projectId } },
+      body: { volume: { name: input.name, size: input.sizeGiB, description: input.description ?? '', ...(input.typeName ? { volume_type: input.typeName } : {}), ...(input.availabilityZone ? { availability_zone: input.availabilityZone } : {}) } } as never,
+    }));
+    const v = objectOf<CinderVolume>(data, 'volume', 'volume');
+    this.projectOf.set(v.id, projectId);
+    return toVolume(v, projectId, this.projectNames.get(projectId), new Map());
+  }
+
+  async restoreSnapshot(snapshot: Snapshot, input: { name: string; description?: string }): Promise<Volume> {
+    const api = await this.volumeApi(snapshot);
+    const size = snapshot.sizeMiB !== undefined ? Math.ceil(snapshot.sizeMiB / GIB_IN_MIB) : undefined;
+    const { data } = await call(api.cinder.POST('/v3/{project_id}/volumes', {
+      params: { path: { project_id: api.projectId } },
+      body: { volume: { snapshot_id: snapshot.id, name: input.name, description: input.description ?? '', ...(size ? { size } : {}) } } as never,
+    }));
+    const v = objectOf<CinderVolume>(data, 'volume', 'volume');
+    this.projectOf.set(v.id, api.projectId);
+    return toVolume(v, api.projectId, this.projectNames.get(api.projectId), new Map());
+  }
+
+  async updateSnapshot(snapshot: Snapshot, changes: { name?: string; description?: string }): Promise<Snapshot> {
+    const api = await this.volumeApi(snapshot);
+    const { data } = await call(api.cinder.PUT('/v3/{project_id}/snapshots/{id}', {
+      params: { path: { project_id: api.projectId, id: snapshot.id } }, body: { snapshot: { ...(changes.name !== undefined ? { name: changes.name } : {}), ...(changes.description !== undefined ? { description: changes.description } : {}) } } as never,
+    }));
+    return toSnapshot(objectOf<CinderSnapshot>(data, 'snapshot', 'snapshot'), api.projectId, this.projectNames.get(api.projectId), new Map());
+  }
+
+  async deleteSnapshot(snapshot: Snapshot): Promise<void> {
+    const api = await this.volumeApi(snapshot);
+    await call(api.cinder.DELETE('/v3/{project_id}/snapshots/{id}', { params: { path: { project_id: api.projectId, id: snapshot.id } }, parseAs: 'text' }));
+  }
+}

@@ -1,0 +1,48 @@
+/**
+ * OpenStack's own action rules, after the neutral ones (src/core/rules.ts): what Cinder and
+ * Nova accept in each status (as Horizon offers them). Extending an attached volume needs
+ * microversion 3.42, which the backend checks when sending; the rule allows only `available`
+ * and `in-use`.
+ */
+import type { SnapshotAction, VolumeAction } from '../../core/capabilities';
+import type { Snapshot, Volume } from '../../core/model';
+import type { BackendRules } from '../../core/rules';
+
+const DELETABLE = new Set(['available', 'error', 'error_restoring', 'error_extending', 'error_managing']);
+
+function volumeBlocker(action: VolumeAction, v: Volume): string | undefined {
+  const name = v.name || 'The volume';
+  const status = v.runtimeState;
+  switch (action) {
+    case 'attach':
+      return status === 'available' ? undefined : `${name} is ${status || 'not available'}; only an available volume can be attached.`;
+    case 'detach':
+      return status === 'in-use' ? undefined : `${name} is ${status}; only an in-use volume can be detached.`;
+    case 'extend':
+    case 'retype':
+    case 'snapshot':
+      return status === 'available' || status === 'in-use' ? undefined : `${name} is ${status}; this needs available or in-use.`;
+    case 'edit':
+      return undefined;
+    case 'delete':
+      return DELETABLE.has(status) ? undefined : `${name} is ${status}; Cinder deletes only available or erred volumes.`;
+    default:
+      return `OpenStack has no "${action}".`;
+  }
+}
+
+function snapshotBlocker(action: SnapshotAction, s: Snapshot): string | undefined {
+  const name = s.name || 'The snapshot';
+  switch (action) {
+    case 'restore':
+      return s.runtimeState === 'available' ? undefined : `${name} is ${s.runtimeState}; only an available snapshot can be restored.`;
+    case 'edit':
+      return undefined;
+    case 'delete':
+      return s.runtimeState === 'available' || s.runtimeState.startsWith('error') ? undefined : `${name} is ${s.runtimeState}; Cinder deletes only available or erred snapshots.`;
+    default:
+      return `OpenStack has no "${action}".`;
+  }
+}
+
+export const OPENSTACK_RULES: BackendRules = { volumeBlocker, snapshotBlocker };
