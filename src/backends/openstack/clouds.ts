@@ -161,21 +161,58 @@ async function firstReadable(paths: string[]): Promise<string | undefined> {
 // Reading
 // ---------------------------------------------------------------------------------------------
 
-/**
- * PyYAML's YAML 1.1 booleans (`resolver.py`: yes/no/true/false/on/off in three casings). The
- * yaml package's 1.1 schema also takes y/Y/n/N, which PyYAML reads as strings.
- */
-function pyYamlBooleans(tags: Tags): Tags {
-  const make = (value: boolean, test: RegExp): ScalarTag => ({
-    tag: 'tag:yaml.org,2002:bool', default: true, test, identify: (v) => v === value, resolve: () => value,
-  });
-  return tags.map((t) => {
-    if (typeof t !== 'object' || t.tag !== 'tag:yaml.org,2002:bool' || !('test' in t) || !(t.test instanceof RegExp)) return t;
-    return t.test.test('true') ? make(true, /^(?:yes|Yes|YES|true|True|TRUE|on|On|ON)$/) : make(false, /^(?:no|No|NO|false|False|FALSE|off|Off|OFF)$/);
-  });
+const BOOL = 'tag:yaml.org,2002:bool';
+const INT = 'tag:yaml.org,2002:int';
+const FLOAT = 'tag:yaml.org,2002:float';
+const TIMESTAMP = 'tag:yaml.org,2002:timestamp';
+
+/** PyYAML `construct_yaml_int`: 0b…, 0x…, 0… octal, sexagesimal a:b:c, `_` ignored; exact (BigInt). */
+function pyInt(source: string): bigint {
+  let v = source.replace(/_/g, '');
+  let sign = 1n;
+  if (v.startsWith('-')) sign = -1n;
+  if (v.startsWith('-') || v.startsWith('+')) v = v.slice(1);
+  if (v === '0') return 0n;
+  if (v.startsWith('0b')) return sign * BigInt(v);
+  if (v.startsWith('0x')) return sign * BigInt(v);
+  if (v.startsWith('0')) return sign * BigInt(`0o${v.slice(1)}`);
+  if (v.includes(':')) return sign * v.split(':').reduce((acc, part) => acc * 60n + BigInt(part), 0n);
+  return sign * BigInt(v);
 }
 
-/** Reads one file as PyYAML `safe_load` would (YAML 1.1: yes/no booleans, duplicate keys allowed, exact big ints). */
+/** PyYAML `construct_yaml_float`. */
+function pyFloat(source: string): number {
+  let v = source.replace(/_/g, '').toLowerCase();
+  let sign = 1;
+  if (v.startsWith('-')) sign = -1;
+  if (v.startsWith('-') || v.startsWith('+')) v = v.slice(1);
+  if (v === '.inf') return sign * Infinity;
+  if (v === '.nan') return NaN;
+  if (v.includes(':')) return sign * v.split(':').reduce((acc, part) => acc * 60 + parseFloat(part), 0);
+  return sign * parseFloat(v);
+}
+
+/**
+ * PyYAML's implicit resolvers (`resolver.py`) for bool, int and float, in place of the yaml
+ * package's YAML 1.1 ones, which differ in ways that change a password: they take y/n as
+ * booleans, `0123456789` as a decimal int and `1e5` as a float, where PyYAML reads strings.
+ * Timestamps stay strings (PyYAML's date becomes the same text through `str()`).
+ */
+function pyYamlScalars(tags: Tags): Tags {
+  const scalar = (tag: string, test: RegExp, resolve: (s: string) => unknown): ScalarTag => ({
+    tag, default: true, test, resolve, identify: () => false,
+  });
+  const replaced = tags.filter((t) => typeof t !== 'object' || ![BOOL, INT, FLOAT, TIMESTAMP].includes(t.tag));
+  return [
+    scalar(BOOL, /^(?:yes|Yes|YES|true|True|TRUE|on|On|ON)$/, () => true),
+    scalar(BOOL, /^(?:no|No|NO|false|False|FALSE|off|Off|OFF)$/, () => false),
+    scalar(INT, /^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$/, pyInt),
+    scalar(FLOAT, /^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9_]+(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/, pyFloat),
+    ...replaced,
+  ];
+}
+
+/** Reads one file as PyYAML `safe_load` would (YAML 1.1 scalars as PyYAML resolves them, duplicate keys allowed, exact big ints). */
 async function readYamlFile(file: string): Promise<Dict> {
   let text: string;
   try {
@@ -185,7 +222,7 @@ async function readYamlFile(file: string): Promise<Dict> {
   }
   let data: unknown;
   try {
-    data = parse(text, { version: '1.1', customTags: pyYamlBooleans, uniqueKeys: false, intAsBigInt: true, logLevel: 'silent', maxAliasCount: 1000 });
+    data = parse(text, { version: '1.1', customTags: pyYamlScalars, uniqueKeys: false, logLevel: 'error', maxAliasCount: 1000 });
   } catch (e) {
     if (e instanceof YAMLError) {
       // The yaml package's message ends with a code frame quoting the offending line, which may
