@@ -56,6 +56,12 @@ const stages = [
     skip: !existsSync(join(REPO, 'scripts', 'generate-api.mjs')) ? 'no scripts/generate-api.mjs'
       : !haveSchema ? `schema not found (${schema}; set WALDUR_OPENAPI)` : undefined,
     counts: (_t, code) => exitCounts(code) },
+  // A real OpenStack for the OpenStack tests (scripts/openstack/up.sh; installed by setup.sh).
+  // Its tests skip by name, with the reason, when it is not there.
+  { name: 'openstack-up', cmd: 'bash', args: ['scripts/openstack/up.sh'],
+    skip: !existsSync(join(REPO, 'scripts', 'openstack', 'up.sh')) ? 'no scripts/openstack/up.sh'
+      : !existsSync('/usr/lib/python3/dist-packages/keystone') ? 'the OpenStack packages are not installed (bash scripts/openstack/install.sh)' : undefined,
+    counts: (_t, code) => exitCounts(code) },
   { name: 'unit', cmd: node, args: ['--import', 'tsx', '--test', ...unitTests],
     skip: unitTests.length ? undefined : 'no test/unit/**/*.test.ts', counts: nodeTestCounts },
   { name: 'integration', cmd: node, args: ['scripts/run-integration.mjs'], counts: mochaCounts },
@@ -77,6 +83,7 @@ function runStage(stage) {
 
 const results = [];
 const tAll = Date.now();
+let startedStack = false;
 for (const stage of stages) {
   if (only && !only.includes(stage.name)) continue;
   if (stage.skip) {
@@ -99,7 +106,14 @@ for (const stage of stages) {
     note += ', no counts reported';
   }
   results.push({ name: stage.name, passed, failed, skipped, note });
+  if (stage.name === 'openstack-up' && code === 0 && !/already running/i.test(text)) startedStack = true;
   console.log(`=== ${stage.name}: ${passed} passed, ${failed} failed, ${skipped} skipped (${note})`);
+}
+
+if (startedStack) {
+  // Stop what this run started (its data stays for the next run).
+  console.log('\n=== openstack: stopping the stack this run started');
+  await runStage({ cmd: 'bash', args: ['scripts/openstack/down.sh'] });
 }
 
 const total = results.reduce(

@@ -29,7 +29,8 @@ const lower = (a: Microversion, b: Microversion): Microversion => (atLeast(a, b[
 export interface ProjectApi {
   projectId: string;
   cinder: Client<BlockStoragePaths>;
-  nova: Client<ComputePaths>;
+  /** Undefined when the catalog has no compute service (volumes still work; attach does not). */
+  nova: Client<ComputePaths> | undefined;
   /** The microversions sent (the lower of ours and the server's maximum). */
   volumeVersion: Microversion;
   computeVersion: Microversion;
@@ -70,10 +71,15 @@ async function maxVersion(base: string, path: string, http: FetchOptions, token:
 export async function projectApi(keystone: Keystone, projectId: string, http: FetchOptions & { userAgent?: string }): Promise<ProjectApi> {
   const token = await keystone.token(projectId);
   const cinderUrl = keystone.endpoint(token, BLOCK_STORAGE_TYPES);
-  const novaUrl = keystone.endpoint(token, COMPUTE_TYPES);
+  let novaUrl: string | undefined;
+  try {
+    novaUrl = keystone.endpoint(token, COMPUTE_TYPES);
+  } catch {
+    novaUrl = undefined;
+  }
   const cinderBase = serviceBase(cinderUrl, /\/v3(\/[^/]+)?$/);
-  const novaBase = serviceBase(novaUrl, /\/v2(\.1)?(\/[^/]+)?$/);
-  const [volumeMax, computeMax] = await Promise.all([maxVersion(cinderBase, '/v3/', http, token.id), maxVersion(novaBase, '/v2.1/', http, token.id)]);
+  const novaBase = novaUrl ? serviceBase(novaUrl, /\/v2(\.1)?(\/[^/]+)?$/) : undefined;
+  const [volumeMax, computeMax] = await Promise.all([maxVersion(cinderBase, '/v3/', http, token.id), novaBase ? maxVersion(novaBase, '/v2.1/', http, token.id) : undefined]);
   const volumeVersion = lower(volumeMax ?? [3, 0], WANTED.volume);
   const computeVersion = lower(computeMax ?? [2, 1], WANTED.compute);
   const headers = (service: string, v: Microversion) => ({
@@ -82,10 +88,10 @@ export async function projectApi(keystone: Keystone, projectId: string, http: Fe
     'User-Agent': http.userAgent ?? 'volume-explorer',
   });
   const cinder = createClient<BlockStoragePaths>({ baseUrl: cinderBase, fetch: authFetch(keystone, projectId, http), headers: headers('volume', volumeVersion) });
-  const nova = createClient<ComputePaths>({
+  const nova = novaBase ? createClient<ComputePaths>({
     baseUrl: novaBase, fetch: authFetch(keystone, projectId, http),
     headers: { ...headers('compute', computeVersion), 'X-OpenStack-Nova-API-Version': `${computeVersion[0]}.${computeVersion[1]}` },
-  });
+  }) : undefined;
   return { projectId, cinder, nova, volumeVersion, computeVersion };
 }
 
@@ -106,4 +112,10 @@ export function objectOf<T>(data: unknown, key: string, what: string): T {
   const value = (data as Record<string, unknown> | undefined)?.[key];
   if (!value || typeof value !== 'object') throw new ApiError({ kind: 'bad-response', message: `The server's answer has no ${what}.` });
   return value as T;
+}
+
+/** Nova, or a clear error when the cloud has none. */
+export function novaOf(api: ProjectApi): Client<ComputePaths> {
+  if (!api.nova) throw new ApiError({ kind: 'bad-response', message: 'This cloud has no compute (Nova) service in its catalog, so volumes cannot be attached or detached here.' });
+  return api.nova;
 }

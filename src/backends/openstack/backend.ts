@@ -4,7 +4,7 @@ import { errorSection, field, longText, text, timeValue, yesNo, type DetailSecti
 import { ApiError } from '../../core/errors';
 import type { FetchOptions } from '../../core/http';
 import { formatGiB, type DeleteOutcome, type Identity, type Instance, type Scope, type Snapshot, type Volume, type VolumeType } from '../../core/model';
-import { atLeast, call, listOf, objectOf, projectApi, type ProjectApi } from './api';
+import { atLeast, call, listOf, novaOf, objectOf, projectApi, type ProjectApi } from './api';
 import type { CloudConfig } from './clouds';
 import { Keystone } from './keystone';
 import {
@@ -138,6 +138,7 @@ export class OpenStackBackend implements Backend {
   }
 
   private async serverNames(api: ProjectApi, signal?: AbortSignal): Promise<Map<string, string>> {
+    if (!api.nova) return new Map();
     const { data } = await call(api.nova.GET('/v2.1/servers/detail', { params: { query: {} as never }, signal }));
     return new Map(listOf<NovaServer>(data, 'servers', 'servers').map((s) => [s.id, s.name ?? s.id]));
   }
@@ -199,7 +200,7 @@ export class OpenStackBackend implements Backend {
   }
 
   private async serverName(api: ProjectApi, serverId: string | undefined, signal?: AbortSignal): Promise<Map<string, string>> {
-    if (!serverId) return new Map();
+    if (!serverId || !api.nova) return new Map();
     try {
       const { data } = await call(api.nova.GET('/v2.1/servers/{id}', { params: { path: { id: serverId } }, signal }));
       const s = objectOf<NovaServer>(data, 'server', 'server');
@@ -297,7 +298,7 @@ export class OpenStackBackend implements Backend {
 
   async listAttachableInstances(volume: Volume, signal?: AbortSignal): Promise<Instance[]> {
     const api = await this.api(openstackOf(volume).projectId ?? this.projectOf.get(volume.id) ?? '');
-    const { data } = await call(api.nova.GET('/v2.1/servers/detail', { params: { query: {} as never }, signal }));
+    const { data } = await call(novaOf(api).GET('/v2.1/servers/detail', { params: { query: {} as never }, signal }));
     return listOf<NovaServer>(data, 'servers', 'servers')
       .filter((s) => s.status === 'ACTIVE' || s.status === 'SHUTOFF')
       .map(toInstance)
@@ -323,14 +324,14 @@ export class OpenStackBackend implements Backend {
 
   async attachVolume(volume: Volume, instance: Instance): Promise<void> {
     const api = await this.volumeApi(volume);
-    await call(api.nova.POST('/v2.1/servers/{server_id}/os-volume_attachments', { params: { path: { server_id: instance.id } }, body: { volumeAttachment: { volumeId: volume.id } } as never }));
+    await call(novaOf(api).POST('/v2.1/servers/{server_id}/os-volume_attachments', { params: { path: { server_id: instance.id } }, body: { volumeAttachment: { volumeId: volume.id } } as never }));
   }
 
   async detachVolume(volume: Volume): Promise<void> {
     const api = await this.volumeApi(volume);
     const serverId = openstackOf(volume).serverId ?? volume.instanceId;
     if (!serverId) throw new Error(`${volume.name || 'The volume'} is not attached.`);
-    await call(api.nova.DELETE('/v2.1/servers/{server_id}/os-volume_attachments/{id}', { params: { path: { server_id: serverId, id: volume.id } }, parseAs: 'text' }));
+    await call(novaOf(api).DELETE('/v2.1/servers/{server_id}/os-volume_attachments/{id}', { params: { path: { server_id: serverId, id: volume.id } }, parseAs: 'text' }));
   }
 
   async extendVolume(volume: Volume, newSizeMiB: number): Promise<void> {
