@@ -34,6 +34,7 @@ if (!existsSync(suite)) {
 }
 if (!override) await installCodeServer();
 
+const openstackClouds = process.env.VE_OPENSTACK_CLOUDS ?? join(REPO, '.vscode-test', 'openstack', 'clouds.yaml');
 const scratch = mkdtempSync(join(tmpdir(), 've-integration-'));
 const workspace = join(scratch, 'workspace');
 const { mkdirSync } = await import('node:fs');
@@ -53,6 +54,8 @@ const options = {
   extensionTestsEnv: {
     VOLUME_EXPLORER_INTEGRATION: '1',
     VOLUME_EXPLORER_REPO: REPO,
+    // The real OpenStack of scripts/openstack/up.sh, when it is there (its tests skip by name otherwise).
+    ...(existsSync(openstackClouds) ? { OS_CLIENT_CONFIG_FILE: openstackClouds } : {}),
   },
 };
 if (!override) options.vscodeExecutablePath = LAUNCHER;

@@ -11,6 +11,7 @@ import './actions.test';
 import './panels.test';
 import './more-actions.test';
 import './connections.test';
+import './openstack.test';
 
 /** Summary line parsed by scripts/test-all.mjs; keep the format. */
 export const SUMMARY_PREFIX = 'MOCHA_SUMMARY';

@@ -1,0 +1,88 @@
+import * as assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import * as vscode from 'vscode';
+import type { OpenStackBackend } from '../../../src/backends/openstack/backend';
+import { ref } from '../../../src/core/ref';
+import type { VolumeExplorerApi } from '../../../src/extension';
+import type { ScopeNode, VolumeNode } from '../../../src/tree/nodes';
+import { ScriptedUi, children, eventually, extensionApi, jobsDone, removeAllConnections, row } from './helpers';
+
+/**
+ * An OpenStack cloud of clouds.yaml in a real VS Code, against a real OpenStack (Keystone +
+ * Cinder; scripts/openstack/up.sh). The runner points OS_CLIENT_CONFIG_FILE at its clouds.yaml;
+ * without one every test here is skipped, by name, with the reason.
+ */
+suite('an OpenStack cloud from clouds.yaml (real VS Code, real OpenStack)', function () {
+  this.timeout(120_000);
+  const cloudsYaml = process.env.OS_CLIENT_CONFIG_FILE;
+  const skip = !cloudsYaml ? 'OS_CLIENT_CONFIG_FILE is not set (no OpenStack for this run)' : !existsSync(cloudsYaml) ? `${cloudsYaml} not found (no OpenStack for this run)` : undefined;
+  let api: VolumeExplorerApi;
+  const made: string[] = [];
+
+  suiteSetup(async function () {
+    if (skip) return;
+    api = await extensionApi();
+    await removeAllConnections(api);
+  });
+  suiteTeardown(async () => {
+    if (skip) return;
+    const c = api.context.connections.all().find((x) => x.record.descriptor.kind === 'openstack');
+    const backend = c?.backend as OpenStackBackend | undefined;
+    for (const id of made) await backend?.getVolume(id).then((v) => backend.deleteVolume(v)).catch(() => undefined);
+    await removeAllConnections(api);
+  });
+
+  test('Add Connection → OpenStack cloud lists the clouds of clouds.yaml and signs in to the one picked', async function () {
+    if (skip) this.skip();
+    const ui = new ScriptedUi();
+    try {
+      ui.picks.push('$(server-environment) OpenStack cloud', 'demo');
+      await vscode.commands.executeCommand('volumeExplorer.addConnection');
+      assert.match(ui.shown.prompts.join('\n'), /Add OpenStack Cloud: .*demo/);
+    } finally {
+      ui.dispose();
+    }
+    const c = await eventually(() => api.context.connections.all().find((x) => x.record.descriptor.kind === 'openstack' && x.state === 'ready'), 'the OpenStack connection');
+    assert.equal(c.record.label, 'demo');
+    assert.deepEqual(c.record.descriptor, { kind: 'openstack', cloud: 'demo', cloudsYaml });
+    assert.equal(await api.context.extension.secrets.get(`volumeExplorer.connection.${c.id}.secret`), undefined, 'the password is in clouds.yaml: nothing asked, nothing stored');
+    assert.match(api.context.view.message ?? '', /^Connected: demo @ 127\.0\.0\.1:\d+/);
+  });
+
+  test('the tree is project → volume (no organization level); a new volume shows up, moves, and can be extended', async function () {
+    if (skip) this.skip();
+    const c = api.context.connections.all().find((x) => x.record.descriptor.kind === 'openstack')!;
+    const backend = c.backend as OpenStackBackend;
+    const [project] = await children(api) as ScopeNode[];
+    assert.equal(project?.kind, 'scope');
+    assert.equal(project.scope.kind, 'project');
+    assert.equal(row(api, project).label, 'demo');
+    const fresh = await backend.createVolume(project.scope.id, { name: `ve-it-${Date.now().toString(36)}`, sizeGiB: 1 });
+    made.push(fresh.id);
+    await eventually(async () => (await backend.getVolume(fresh.id)).status.category === 'stable', 'the volume to be available', 60_000);
+    api.context.refresh.node(project);
+    const node = (await children(api, project)).find((n): n is VolumeNode => n.kind === 'volume' && n.volume.id === fresh.id);
+    assert.ok(node, 'the new volume is a row of its project');
+    assert.equal(row(api, node).description, '1 GiB · available');
+    assert.match(row(api, node).contextValue, /;can=[^;]*extend/);
+    assert.ok(!/;can=[^;]*(pull|unlink)/.test(row(api, node).contextValue), 'no Waldur-only action on an OpenStack volume');
+
+    const ui = new ScriptedUi();
+    try {
+      ui.inputs.push('2');
+      await vscode.commands.executeCommand('volumeExplorer.extendVolume', node);
+      await jobsDone(api, 60_000);
+      assert.ok(ui.shown.info.some((m) => /is now 2 GiB/.test(m)), ui.shown.info.join('\n'));
+    } finally {
+      ui.dispose();
+    }
+    assert.equal((await backend.getVolume(fresh.id)).sizeMiB, 2048);
+
+    await vscode.commands.executeCommand('volumeExplorer.showDetails', ref(c.id, 'volume', fresh.id));
+    const panel = await eventually(() => api.panels.get(ref(c.id, 'volume', fresh.id))?.shown, 'the panel');
+    assert.equal(panel.size, '2 GiB');
+    assert.deepEqual(panel.badges.map((b) => b.text), ['available']);
+    assert.ok(panel.actions.some((a) => a.action === 'snapshot') && !panel.actions.some((a) => a.action === 'pull'));
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+});
