@@ -35,4 +35,7 @@ npm_config_yes=true npm ci --no-audit --no-fund
 
 step "code-server"
 node scripts/install-code-server.mjs
+
+step "OpenStack (Keystone, Cinder, RabbitMQ) from Debian's packages, for the OpenStack tests"
+bash scripts/stack/install.sh
 step "ready"
