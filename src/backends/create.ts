@@ -28,7 +28,9 @@ export async function createBackend(descriptor: BackendDescriptor, secret?: stri
       if (!secret) throw new Error('A Waldur connection needs an API token.');
       return new WaldurBackend({ baseUrl: descriptor.url, token: secret, ...options });
     case 'openstack': {
-      const files = descriptor.cloudsYaml ? { clouds: descriptor.cloudsYaml } : await findCloudsFiles();
+      // The file the connection was made from; secure.yaml from the standard places beside it.
+      const found = await findCloudsFiles();
+      const files = descriptor.cloudsYaml ? { clouds: descriptor.cloudsYaml, secure: found.secure } : found;
       if (!files.clouds) throw new Error('No clouds.yaml found (OS_CLIENT_CONFIG_FILE, ./clouds.yaml, ~/.config/openstack/, /etc/openstack/).');
       const cloud = await loadCloud(descriptor.cloud, files);
       const backend = new OpenStackBackend(cloud, secret, options);

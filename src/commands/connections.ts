@@ -134,7 +134,8 @@ export async function connectOpenStack(ctx: CommandContext): Promise<void> {
   if (!picked) return;
   const cloud = await loadCloud(picked.name, files);
   for (const warning of cloud.warnings) void vscode.window.showWarningMessage(uiText(`${cloud.name}: ${warning}`, 500));
-  const descriptor = { kind: 'openstack' as const, cloud: picked.name, ...(process.env.OS_CLIENT_CONFIG_FILE ? { cloudsYaml: files.clouds } : {}) };
+  // The file is kept with the connection: after a reload the same clouds.yaml is read, whatever the working directory.
+  const descriptor = { kind: 'openstack' as const, cloud: picked.name, cloudsYaml: files.clouds };
   const checked = await askCloudSecret(ctx, descriptor, cloud, `Add ${uiText(cloud.name, 60)}`);
   if (!checked) return;
   const c = await ctx.connections.addOpenStack(descriptor, checked.secret, checked.identity);
@@ -195,7 +196,8 @@ export async function reconnect(ctx: CommandContext, arg?: unknown): Promise<voi
     return;
   }
   if (d.kind === 'openstack') {
-    const files = d.cloudsYaml ? { clouds: d.cloudsYaml } : await findCloudsFiles();
+    const found = await findCloudsFiles();
+    const files = d.cloudsYaml ? { clouds: d.cloudsYaml, secure: found.secure } : found;
     const cloud = await loadCloud(d.cloud, files);
     const asked = await askCloudSecret(ctx, d, cloud, `Reconnect ${uiText(c.record.label, 60)}`, true);
     if (!asked) return;
