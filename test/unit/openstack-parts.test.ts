@@ -49,3 +49,20 @@ test('Cinder records: GiB → MiB, status as runtime state and neutral status, a
   const s = toSnapshot({ id: 's1', size: 1, status: 'creating', volume_id: 'v1' }, 'p0', 'demo', new Map([['v1', 'data']]));
   assert.deepEqual([s.sizeMiB, s.status.category, s.sourceVolumeName], [1024, 'busy', 'data']);
 });
+
+test('OpenStack rules: extend in-use only from microversion 3.42; delete only available or erred; Waldur-only actions absent', async () => {
+  const { OPENSTACK_CAPABILITIES } = await import('../../src/backends/openstack/backend');
+  const { OPENSTACK_RULES } = await import('../../src/backends/openstack/rules');
+  const { volumeActionBlocker, allowedVolumeActions } = await import('../../src/core/index');
+  const os = { capabilities: OPENSTACK_CAPABILITIES, rules: OPENSTACK_RULES };
+  const viewer = { isStaff: true };
+  const attached = (version: [number, number]) => toVolume({ id: 'v', name: 'data', status: 'in-use', attachments: [{ server_id: 's' }] }, 'p', 'demo', new Map(), version);
+  assert.equal(volumeActionBlocker(os, 'extend', attached([3, 42]), viewer), undefined);
+  assert.match(volumeActionBlocker(os, 'extend', attached([3, 30]), viewer)!, /needs block-storage microversion 3\.42; this cloud speaks 3\.30/);
+  assert.deepEqual(allowedVolumeActions(os, attached([3, 66]), viewer), ['detach', 'extend', 'retype', 'snapshot', 'edit']);
+  const available = toVolume({ id: 'v', name: 'data', status: 'available' }, 'p', 'demo', new Map(), [3, 66]);
+  assert.deepEqual(allowedVolumeActions(os, available, viewer), ['attach', 'extend', 'retype', 'snapshot', 'edit', 'delete']);
+  assert.match(volumeActionBlocker(os, 'pull', available, viewer)!, /OpenStack has no "pull"/);
+  const erred = toVolume({ id: 'v', name: 'data', status: 'error' }, 'p', 'demo', new Map(), [3, 66]);
+  assert.deepEqual(allowedVolumeActions(os, erred, viewer), ['edit', 'delete']);
+});

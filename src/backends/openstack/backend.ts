@@ -150,7 +150,7 @@ export class OpenStackBackend implements Backend {
       const [records, names] = await Promise.all([this.allVolumes(api, signal), this.serverNames(api, signal).catch(() => new Map<string, string>())]);
       return records.map((r) => {
         this.projectOf.set(r.id, projectId);
-        return toVolume(r, projectId, this.projectNames.get(projectId), names);
+        return toVolume(r, projectId, this.projectNames.get(projectId), names, api.volumeVersion);
       });
     }));
     return lists.flat().sort((a, b) => nameCollator.compare(a.name, b.name));
@@ -212,7 +212,7 @@ export class OpenStackBackend implements Backend {
 
   async getVolume(id: string, signal?: AbortSignal): Promise<Volume> {
     const { value, projectId, api } = await this.rawVolume(id, signal);
-    return toVolume(value, projectId, this.projectNames.get(projectId), await this.serverName(api, value.attachments?.[0]?.server_id, signal));
+    return toVolume(value, projectId, this.projectNames.get(projectId), await this.serverName(api, value.attachments?.[0]?.server_id, signal), api.volumeVersion);
   }
 
   private async rawSnapshot(id: string, signal?: AbortSignal): Promise<{ value: CinderSnapshot; projectId: string; api: ProjectApi }> {
@@ -232,7 +232,7 @@ export class OpenStackBackend implements Backend {
     const now = new Date();
     if (kind === 'volume') {
       const { value: r, projectId, api } = await this.rawVolume(id, signal);
-      const volume = toVolume(r, projectId, this.projectNames.get(projectId), await this.serverName(api, r.attachments?.[0]?.server_id, signal));
+      const volume = toVolume(r, projectId, this.projectNames.get(projectId), await this.serverName(api, r.attachments?.[0]?.server_id, signal), api.volumeVersion);
       const { data } = await call(api.cinder.GET('/v3/{project_id}/snapshots/detail', { params: { path: { project_id: projectId }, query: { volume_id: id } as never }, signal }));
       const snapshots = listOf<CinderSnapshot>(data, 'snapshots', 'snapshots').filter((s) => s.volume_id === id)
         .sort((a, b) => (b.created_at ?? '').localeCompare(a.created_at ?? ''));
@@ -380,7 +380,7 @@ export class OpenStackBackend implements Backend {
     }));
     const v = objectOf<CinderVolume>(data, 'volume', 'volume');
     this.projectOf.set(v.id, projectId);
-    return toVolume(v, projectId, this.projectNames.get(projectId), new Map());
+    return toVolume(v, projectId, this.projectNames.get(projectId), new Map(), api.volumeVersion);
   }
 
   async restoreSnapshot(snapshot: Snapshot, input: { name: string; description?: string }): Promise<Volume> {
@@ -392,7 +392,7 @@ export class OpenStackBackend implements Backend {
     }));
     const v = objectOf<CinderVolume>(data, 'volume', 'volume');
     this.projectOf.set(v.id, api.projectId);
-    return toVolume(v, api.projectId, this.projectNames.get(api.projectId), new Map());
+    return toVolume(v, api.projectId, this.projectNames.get(api.projectId), new Map(), api.volumeVersion);
   }
 
   async updateSnapshot(snapshot: Snapshot, changes: { name?: string; description?: string }): Promise<Snapshot> {

@@ -48,6 +48,8 @@ export interface OpenStackNative {
   sourceVolumeId?: string;
   encrypted?: boolean;
   multiattach?: boolean;
+  /** The block-storage microversion of its project's endpoint (`3.42`), for the rules. */
+  volumeMicroversion?: string;
 }
 
 export function openstackOf(r: { native?: unknown }): Partial<OpenStackNative> {
@@ -56,13 +58,14 @@ export function openstackOf(r: { native?: unknown }): Partial<OpenStackNative> {
 
 export const GIB_IN_MIB = 1024;
 
-export function toVolume(r: CinderVolume, projectId: string, projectName: string | undefined, serverNames: ReadonlyMap<string, string>): Volume {
+export function toVolume(r: CinderVolume, projectId: string, projectName: string | undefined, serverNames: ReadonlyMap<string, string>, volumeVersion?: readonly [number, number]): Volume {
   const status = blockStorageStatus(r.status);
   const attachment = r.attachments?.[0];
   const native: OpenStackNative = {
     projectId: r['os-vol-tenant-attr:tenant_id'] ?? projectId,
     serverId: attachment?.server_id, snapshotId: r.snapshot_id ?? undefined, sourceVolumeId: r.source_volid ?? undefined,
     encrypted: r.encrypted, multiattach: r.multiattach,
+    ...(volumeVersion ? { volumeMicroversion: volumeVersion.join('.') } : {}),
   };
   return {
     id: r.id,

@@ -7,6 +7,8 @@
 import type { SnapshotAction, VolumeAction } from '../../core/capabilities';
 import type { Snapshot, Volume } from '../../core/model';
 import type { BackendRules } from '../../core/rules';
+import { parseMicroversion } from './api';
+import { openstackOf } from './records';
 
 const DELETABLE = new Set(['available', 'error', 'error_restoring', 'error_extending', 'error_managing']);
 
@@ -18,7 +20,13 @@ function volumeBlocker(action: VolumeAction, v: Volume): string | undefined {
       return status === 'available' ? undefined : `${name} is ${status || 'not available'}; only an available volume can be attached.`;
     case 'detach':
       return status === 'in-use' ? undefined : `${name} is ${status}; only an in-use volume can be detached.`;
-    case 'extend':
+    case 'extend': {
+      if (status === 'available') return undefined;
+      if (status !== 'in-use') return `${name} is ${status}; this needs available or in-use.`;
+      // Cinder extends an attached volume from microversion 3.42 on.
+      const v3 = parseMicroversion(openstackOf(v).volumeMicroversion);
+      return !v3 || v3[0] > 3 || v3[1] >= 42 ? undefined : `Extending an attached volume needs block-storage microversion 3.42; this cloud speaks ${v3.join('.')}. Detach it first.`;
+    }
     case 'retype':
     case 'snapshot':
       return status === 'available' || status === 'in-use' ? undefined : `${name} is ${status}; this needs available or in-use.`;
