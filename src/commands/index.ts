@@ -3,7 +3,7 @@ import type { TreeNode } from '../tree/nodes';
 import { addConnection, allowActions, connect, connectOpenStack, disconnect, reconnect, renameConnection, setReadOnly, tryDemo } from './connections';
 import type { CommandHandler } from './registry';
 import { deleteSnapshot, editSnapshot, pullSnapshot, restoreSnapshot, unlinkResource } from './snapshot-actions';
-import { attachVolume, deleteVolume, detachVolume, editVolume, extendVolume, pullVolume, retypeVolume, snapshotVolume } from './volume-actions';
+import { attachVolume, createVolume, deleteVolume, detachVolume, editVolume, extendVolume, pullVolume, retypeVolume, snapshotVolume } from './volume-actions';
 
 /** Every command of the extension, by id — the one table (the contributions in package.json list the same ids). */
 export const COMMANDS: Record<string, CommandHandler> = {
@@ -23,6 +23,7 @@ export const COMMANDS: Record<string, CommandHandler> = {
   'volumeExplorer.showLog': (ctx) => ctx.log.show(),
   'volumeExplorer.showDetails': (ctx, arg) => ctx.panels.showFromCommand(arg),
   'volumeExplorer.showJobs': (ctx) => showJobs(ctx),
+  'volumeExplorer.createVolume': createVolume,
   'volumeExplorer.attachVolume': attachVolume,
   'volumeExplorer.detachVolume': detachVolume,
   'volumeExplorer.extendVolume': extendVolume,

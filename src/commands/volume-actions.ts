@@ -1,15 +1,16 @@
 import * as vscode from 'vscode';
 import { Refusal } from '../core/errors';
-import { formatGiB, type Volume } from '../core/model';
+import { holdsVolumes } from '../core/capabilities';
+import { formatGiB, type Scope, type Volume } from '../core/model';
 import { ref as makeRef } from '../core/ref';
 import {
-  defaultSnapshotName, gibToMiB, minimumExtendGiB, parseKeptUntil, validateDescription, validateExtendGiB, validateName,
+  defaultSnapshotName, gibToMiB, minimumExtendGiB, parseKeptUntil, validateDescription, validateExtendGiB, validateName, validateNewSizeGiB,
 } from '../core/validation';
 import type { TreeNode } from '../tree/nodes';
 import { uiText } from '../util/escape';
 import { confirmModal, typeNameToConfirm } from './prompts';
 import type { CommandContext } from './registry';
-import { pickTarget, runOnSelection, selection, withProgress, type Target } from './target';
+import { connected, pickTarget, runOnSelection, selection, withProgress, type Target } from './target';
 
 const label = (v: Volume): string => uiText(v.name, 80) || 'the volume';
 
@@ -211,5 +212,54 @@ export async function deleteVolume(ctx: CommandContext, arg?: unknown): Promise<
   ctx.jobs.followDeletion(ref, volume, {
     title: `Deleting ${label(volume)}`, failureTitle: 'Delete failed', success: () => `${label(volume)} was deleted.`,
     waitingNote: byOrder ? 'the termination order may be waiting for approval' : undefined,
+  });
+}
+
+/** A project row, or — from the palette — a project of a connection that can create volumes. */
+async function projectTarget(ctx: CommandContext, arg: unknown): Promise<{ scope: Scope; connectionId: string } | undefined> {
+  const node = arg as TreeNode | undefined;
+  if (node && typeof node === 'object' && 'kind' in node && node.kind === 'scope') return { scope: node.scope, connectionId: node.ref.connectionId };
+  const able = ctx.connections.all().filter((c) => c.backend?.capabilities.createVolume && !c.record.readOnly);
+  if (!able.length) throw new Refusal('No connection can create volumes here (Waldur volumes are created through a marketplace order, not yet supported; read-only connections create nothing).');
+  type Item = vscode.QuickPickItem & { scope?: Scope; connectionId?: string };
+  const items: Item[] = [];
+  for (const c of able) {
+    const backend = c.backend!;
+    const top = await withProgress('Loading projects…', (signal) => backend.listScopes(undefined, signal));
+    const holding = (await Promise.all(top.map(async (s) => (holdsVolumes(backend.capabilities, s.kind) ? [s] : backend.listScopes(s))))).flat();
+    if (able.length > 1) items.push({ label: uiText(c.record.label, 80), kind: vscode.QuickPickItemKind.Separator });
+    items.push(...holding.map((s) => ({ label: uiText(s.name, 80) || s.id, description: uiText(c.record.label, 60), scope: s, connectionId: c.id })));
+  }
+  const picked = await vscode.window.showQuickPick(items, { title: 'Create Volume in…', placeHolder: 'Select the project' });
+  return picked?.scope && picked.connectionId ? { scope: picked.scope, connectionId: picked.connectionId } : undefined;
+}
+
+/**
+ * Create Volume: name, size (whole GiB), type and description, validated before anything is
+ * sent; the new volume is followed until it is available, then revealed in its project.
+ */
+export async function createVolume(ctx: CommandContext, arg?: unknown): Promise<void> {
+  const target = await projectTarget(ctx, arg);
+  if (!target) return;
+  const { backend, connection } = connected(ctx, target.connectionId);
+  if (connection.record.readOnly) throw new Refusal(`${uiText(connection.record.label, 80)} is read-only: no actions are offered.`);
+  const create = backend.createVolume?.bind(backend);
+  if (!backend.capabilities.createVolume || !create) throw new Refusal(`${backend.capabilities.displayName} can't create volumes here.`);
+  const where = uiText(target.scope.name, 60);
+  const name = await vscode.window.showInputBox({ title: `New volume in ${where} (1/4)`, prompt: 'Name', ignoreFocusOut: true, validateInput: (v) => validateName(v, 'volume name') });
+  if (name === undefined || validateName(name)) return;
+  const size = await vscode.window.showInputBox({ title: `New volume in ${where} (2/4)`, prompt: 'Size in GiB (whole number)', value: '1', ignoreFocusOut: true, validateInput: validateNewSizeGiB });
+  if (size === undefined || validateNewSizeGiB(size)) return;
+  const types = await withProgress('Loading volume types…', (signal) => backend.listVolumeTypes(target.scope, signal));
+  const DEFAULT = { label: '(the default type)', type: undefined as string | undefined };
+  const type = await vscode.window.showQuickPick([DEFAULT, ...types.map((t) => ({ label: uiText(t.name) || t.id, description: uiText(t.description, 120), type: t.name }))], { title: `New volume in ${where} (3/4)`, placeHolder: 'Volume type' });
+  if (!type) return;
+  const description = await vscode.window.showInputBox({ title: `New volume in ${where} (4/4)`, prompt: 'Description (optional)', ignoreFocusOut: true, validateInput: validateDescription });
+  if (description === undefined || validateDescription(description)) return;
+  const volume = await create(target.scope, { name: name.trim(), sizeGiB: Number(size.trim()), description: description.trim() || undefined, typeName: type.type });
+  ctx.jobs.followNew(makeRef(target.connectionId, 'volume', volume.id), { ...volume, projectId: volume.projectId ?? target.scope.id }, 'create', {
+    title: `Creating ${label(volume)} (${formatGiB(volume.sizeMiB)})`,
+    failureTitle: 'Create volume failed',
+    success: (v) => `${label(v)} (${formatGiB(v.sizeMiB)}) is ready.`,
   });
 }

@@ -38,8 +38,8 @@ export interface Backend {
   // Pickers
   /** Instances this volume may be attached to (same project, compatible zone). */
   listAttachableInstances(volume: Volume, signal?: AbortSignal): Promise<Instance[]>;
-  /** Volume types the volume may be changed to (including its current one). */
-  listVolumeTypes(volume: Volume, signal?: AbortSignal): Promise<VolumeType[]>;
+  /** Volume types of where a volume is (or will be created), including its current one. */
+  listVolumeTypes(where: Volume | Scope, signal?: AbortSignal): Promise<VolumeType[]>;
 
   // Actions resolve when the server accepted the request; the resource then moves through
   // busy states that jobs follow.
@@ -54,11 +54,23 @@ export interface Backend {
   updateSnapshot(snapshot: Snapshot, changes: { name?: string; description?: string; keptUntil?: string | null }): Promise<Snapshot>;
   deleteSnapshot(snapshot: Snapshot): Promise<void>;
 
+  /** A new blank volume in a scope that holds volumes; present when `capabilities.createVolume`. */
+  createVolume?(scope: Scope, input: NewVolume): Promise<Volume>;
+
   // Present when the capabilities list them (Waldur: sync from the backend, drop the record only).
   pullVolume?(volume: Volume): Promise<void>;
   unlinkVolume?(volume: Volume): Promise<void>;
   pullSnapshot?(snapshot: Snapshot): Promise<void>;
   unlinkSnapshot?(snapshot: Snapshot): Promise<void>;
+}
+
+/** What a new volume is made of (size in whole GiB, what people type). */
+export interface NewVolume {
+  name: string;
+  sizeGiB: number;
+  description?: string;
+  typeName?: string;
+  availabilityZone?: string;
 }
 
 /**

@@ -38,6 +38,8 @@ export interface Capabilities {
   readonly editable: { readonly volume: readonly VolumeField[]; readonly snapshot: readonly SnapshotField[] };
   /** Actions allowed whatever the resource's status (a record-only action such as unlink). */
   readonly anyStatusActions: readonly Action[];
+  /** A new blank volume can be created in a scope that holds volumes (`Backend.createVolume`). */
+  readonly createVolume: boolean;
 }
 
 export function hasVolumeAction(c: Capabilities, action: VolumeAction): boolean {

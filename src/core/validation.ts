@@ -22,6 +22,14 @@ export function validateExtendGiB(input: string, currentMiB: number | undefined)
   return undefined;
 }
 
+/** The size typed for a new volume: a whole number of GiB, at least 1. */
+export function validateNewSizeGiB(input: string): string | undefined {
+  const text = input.trim();
+  if (!/^\d+$/.test(text) || Number(text) < 1) return 'Enter the size as a whole number of GiB, at least 1.';
+  if (Number(text) * MIB_PER_GIB > MAX_SIZE_MIB) return `That is more than the largest possible volume (${Math.floor(MAX_SIZE_MIB / MIB_PER_GIB)} GiB).`;
+  return undefined;
+}
+
 /** GiB typed by a person → MiB sent to the API. */
 export function gibToMiB(gib: number): number {
   return gib * MIB_PER_GIB;

@@ -1,4 +1,4 @@
-import type { ScopeLevel } from '../core/capabilities';
+import { holdsVolumes, type ScopeLevel } from '../core/capabilities';
 import { formatGiB, type Scope, type Snapshot, type Volume } from '../core/model';
 import { connectionKey, messageKey, ref, refKey, type ResourceRef } from '../core/ref';
 import { allowedSnapshotActions, allowedVolumeActions, type RuledBackend, type Viewer } from '../core/rules';
@@ -132,8 +132,11 @@ export function contextValue(node: TreeNode, pc: PresentContext): string {
       const i = node.info;
       return `connection;type=${cvToken(i.kind)};state=${i.state};readonly=${i.readOnly};`;
     }
-    case 'scope':
-      return `scope;level=${node.scope.kind};`;
+    case 'scope': {
+      const caps = pc.backend?.capabilities;
+      const create = caps?.createVolume && holdsVolumes(caps, node.scope.kind) && !pc.viewer.readOnly;
+      return `scope;level=${node.scope.kind};${create ? 'can=create;' : ''}`;
+    }
     case 'volume': {
       const v = node.volume;
       const can = pc.backend ? allowedVolumeActions(pc.backend, v, pc.viewer).join(',') : '';

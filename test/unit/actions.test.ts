@@ -2,7 +2,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   allowedVolumeActions as allowed, createBackend, defaultRestoreDescription, defaultRestoreName, defaultSnapshotName, gibToMiB,
-  minimumExtendGiB, parseKeptUntil, snapshotActionBlocker as snapshotBlocker, validateDescription, validateExtendGiB, validateName,
+  minimumExtendGiB, parseKeptUntil, snapshotActionBlocker as snapshotBlocker, validateDescription, validateExtendGiB, validateName, validateNewSizeGiB,
   volumeActionBlocker as blocker, type Backend, type Snapshot, type Volume,
 } from '../../src/core/index';
 import { startSandbox, type Sandbox } from '../../src/sandbox';
@@ -23,6 +23,13 @@ test('extend: whole GiB, at least current + 1, sent as MiB', () => {
   assert.match(validateExtendGiB(' ', 40 * 1024)!, /Enter the new size/);
   assert.match(validateExtendGiB('99999999', 40 * 1024)!, /largest possible volume/);
   assert.equal(gibToMiB(41), 41 * 1024);
+});
+
+test('a new volume: a whole number of GiB, at least 1', () => {
+  assert.equal(validateNewSizeGiB('1'), undefined);
+  assert.equal(validateNewSizeGiB(' 40 '), undefined);
+  for (const bad of ['0', '', '1.5', '-1', 'ten']) assert.match(validateNewSizeGiB(bad)!, /whole number of GiB, at least 1/, bad);
+  assert.match(validateNewSizeGiB('99999999')!, /largest possible volume/);
 });
 
 test('names: required, at most 150 characters; descriptions at most 4096', () => {

@@ -19,6 +19,7 @@ const PLAIN: Capabilities = {
   deleteVolume: 'accepted',
   editable: { volume: ['name', 'description'], snapshot: ['name', 'description'] },
   anyStatusActions: [],
+  createVolume: false,
 };
 const plainRules: BackendRules = {
   volumeBlocker: (_a, v) => (v.name === 'frozen' ? 'frozen volumes are left alone' : undefined),

@@ -75,6 +75,15 @@ test('unlink is offered to staff only, and nothing on a read-only connection', (
   assert.ok(offered(cvOf(v, { isStaff: true, readOnly: true })).has('volumeExplorer.showDetails'), 'inspecting stays');
 });
 
+test('Create Volume is offered on a project row only where the backend can create and the connection is not read-only', () => {
+  const creating = { ...waldur, capabilities: { ...waldur.capabilities, createVolume: true } };
+  const p = aProjectNode();
+  assert.ok(!offered(cvOf(p)).has('volumeExplorer.createVolume'), 'Waldur creates through marketplace orders: not offered');
+  assert.ok(offered(contextValue(p, { backend: creating, viewer: member })).has('volumeExplorer.createVolume'));
+  assert.ok(!offered(contextValue(p, { backend: creating, viewer: { isStaff: true, readOnly: true } })).has('volumeExplorer.createVolume'));
+  assert.ok(!offered(contextValue(p.parent as TreeNode, { backend: creating, viewer: member })).has('volumeExplorer.createVolume'), 'not on an organization row');
+});
+
 test('connection rows: refresh, reconnect, rename, read-only toggle, disconnect', () => {
   const root = aConnectionNode();
   const ok = offered(cvOf(root));

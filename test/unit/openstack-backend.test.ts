@@ -73,7 +73,7 @@ test('a wrong password is refused with Keystone\'s 401, before any row', async (
 
 test('a volume through its life: created, listed, read, extended, snapshotted, renamed, retyped, restored, deleted', async (t) => {
   if (skip) return t.skip(skip);
-  const fresh = await backend.createVolume(projectId, { name: name('vol'), sizeGiB: 1, description: 'made by the unit test' });
+  const fresh = await backend.createVolume({ id: projectId, kind: 'project', name: 'demo' }, { name: name('vol'), sizeGiB: 1, description: 'made by the unit test' });
   created.push({ kind: 'volume', id: fresh.id });
   let v: Volume = await until(() => backend.getVolume(fresh.id), (x) => x.status.category !== 'busy', 'the volume to be created');
   assert.deepEqual(v.status, { category: 'stable', label: 'available' });
@@ -127,7 +127,7 @@ test('a volume through its life: created, listed, read, extended, snapshotted, r
 
 test('paging: a page size of 1 lists the same volumes as one page (count + offset at 3.45+, else marker)', async (t) => {
   if (skip) return t.skip(skip);
-  for (let i = 0; i < 3; i++) created.push({ kind: 'volume', id: (await backend.createVolume(projectId, { name: name(`page${i}`), sizeGiB: 1 })).id });
+  for (let i = 0; i < 3; i++) created.push({ kind: 'volume', id: (await backend.createVolume({ id: projectId, kind: 'project', name: 'demo' }, { name: name(`page${i}`), sizeGiB: 1 })).id });
   const scope = { id: projectId, kind: 'project' as const, name: 'demo' };
   const tiny = await createBackend({ kind: 'openstack', cloud: 'demo', cloudsYaml }, undefined, { paging: { pageSize: 1, concurrency: 2 } });
   const [one, paged] = [await backend.listVolumes(scope), await tiny.listVolumes(scope)];

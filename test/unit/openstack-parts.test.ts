@@ -1,6 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { httpError } from '../../src/core/errors';
+import { allowedVolumeActions, volumeActionBlocker } from '../../src/core/index';
+import { OPENSTACK_CAPABILITIES } from '../../src/backends/openstack/backend';
+import { OPENSTACK_RULES } from '../../src/backends/openstack/rules';
 import { atLeast, parseMicroversion } from '../../src/backends/openstack/api';
 import { parseOpenStackError } from '../../src/backends/openstack/errors';
 import { toSnapshot, toVolume } from '../../src/backends/openstack/records';
@@ -50,10 +53,7 @@ test('Cinder records: GiB → MiB, status as runtime state and neutral status, a
   assert.deepEqual([s.sizeMiB, s.status.category, s.sourceVolumeName], [1024, 'busy', 'data']);
 });
 
-test('OpenStack rules: extend in-use only from microversion 3.42; delete only available or erred; Waldur-only actions absent', async () => {
-  const { OPENSTACK_CAPABILITIES } = await import('../../src/backends/openstack/backend');
-  const { OPENSTACK_RULES } = await import('../../src/backends/openstack/rules');
-  const { volumeActionBlocker, allowedVolumeActions } = await import('../../src/core/index');
+test('OpenStack rules: extend in-use only from microversion 3.42; delete only available or erred; Waldur-only actions absent', () => {
   const os = { capabilities: OPENSTACK_CAPABILITIES, rules: OPENSTACK_RULES };
   const viewer = { isStaff: true };
   const attached = (version: [number, number]) => toVolume({ id: 'v', name: 'data', status: 'in-use', attachments: [{ server_id: 's' }] }, 'p', 'demo', new Map(), version);

@@ -1,4 +1,4 @@
-import type { Backend, ResourceDetails } from '../../core/backend';
+import type { Backend, NewVolume, ResourceDetails } from '../../core/backend';
 import type { Capabilities } from '../../core/capabilities';
 import { errorSection, field, longText, text, timeValue, yesNo, type DetailSection, type TableRow } from '../../core/details';
 import { ApiError } from '../../core/errors';
@@ -22,6 +22,7 @@ export const OPENSTACK_CAPABILITIES: Capabilities = {
   deleteVolume: 'accepted',
   editable: { volume: ['name', 'description', 'bootable'], snapshot: ['name', 'description'] },
   anyStatusActions: [],
+  createVolume: true,
 };
 
 /** Cinder's page size (its default cap, `osapi_max_limit`, is 1000). */
@@ -305,8 +306,8 @@ export class OpenStackBackend implements Backend {
       .sort((a, b) => a.name.localeCompare(b.name));
   }
 
-  async listVolumeTypes(volume: Volume, signal?: AbortSignal): Promise<VolumeType[]> {
-    const api = await this.volumeApi(volume);
+  async listVolumeTypes(where: Volume | Scope, signal?: AbortSignal): Promise<VolumeType[]> {
+    const api = 'kind' in where && (where.kind === 'project' || where.kind === 'organization') ? await this.api(where.id) : await this.volumeApi(where as Volume);
     const { data } = await call(api.cinder.GET('/v3/{project_id}/types', { params: { path: { project_id: api.projectId } }, signal }));
     return listOf<{ id: string; name?: string; description?: string | null }>(data, 'volume_types', 'volume types').map(toVolumeType);
   }
@@ -372,7 +373,8 @@ export class OpenStackBackend implements Backend {
   }
 
   /** A new blank volume in a project (size in GiB, Cinder's unit); the volume then moves `creating` → `available`. */
-  async createVolume(projectId: string, input: { name: string; sizeGiB: number; description?: string; typeName?: string; availabilityZone?: string }): Promise<Volume> {
+  async createVolume(scope: Scope, input: NewVolume): Promise<Volume> {
+    const projectId = scope.id;
     const api = await this.api(projectId);
     const { data } = await call(api.cinder.POST('/v3/{project_id}/volumes', {
       params: { path: { project_id: projectId } },

@@ -20,6 +20,8 @@ export const WALDUR_CAPABILITIES: Capabilities = {
   deleteVolume: 'order',
   editable: { volume: ['name', 'description', 'bootable'], snapshot: ['name', 'description', 'keptUntil'] },
   anyStatusActions: ['unlink'],
+  // A Waldur volume is created through a marketplace order of the tenant's offering (not yet here).
+  createVolume: false,
 };
 
 export interface WaldurBackendOptions extends ClientConfig {
@@ -106,9 +108,9 @@ export class WaldurBackend implements Backend {
     }));
   }
 
-  async listVolumeTypes(volume: Volume, signal?: AbortSignal): Promise<VolumeType[]> {
-    const { tenantId } = waldurOf(volume);
-    if (!tenantId) throw new Error(`${volume.name || 'The volume'} has no tenant, so its volume types are unknown.`);
+  async listVolumeTypes(where: Volume | Scope, signal?: AbortSignal): Promise<VolumeType[]> {
+    const { tenantId } = waldurOf(where as Volume);
+    if (!tenantId) throw new Error(`${where.name || 'It'} has no tenant, so its volume types are unknown.`);
     const rows = await listPages((page, page_size, s) => unwrap(this.client.GET('/api/openstack-volume-types/', {
       params: { query: { page, page_size, tenant_uuid: tenantId } }, signal: s,
     })), { ...this.paging, signal });

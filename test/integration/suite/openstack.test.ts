@@ -57,7 +57,7 @@ suite('an OpenStack cloud from clouds.yaml (real VS Code, real OpenStack)', func
     assert.equal(project?.kind, 'scope');
     assert.equal(project.scope.kind, 'project');
     assert.equal(row(api, project).label, 'demo');
-    const fresh = await backend.createVolume(project.scope.id, { name: `ve-it-${Date.now().toString(36)}`, sizeGiB: 1 });
+    const fresh = await backend.createVolume(project.scope, { name: `ve-it-${Date.now().toString(36)}`, sizeGiB: 1 });
     made.push(fresh.id);
     await eventually(async () => (await backend.getVolume(fresh.id)).status.category === 'stable', 'the volume to be available', 60_000);
     api.context.refresh.node(project);
@@ -84,5 +84,31 @@ suite('an OpenStack cloud from clouds.yaml (real VS Code, real OpenStack)', func
     assert.deepEqual(panel.badges.map((b) => b.text), ['available']);
     assert.ok(panel.actions.some((a) => a.action === 'snapshot') && !panel.actions.some((a) => a.action === 'pull'));
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  test('Create Volume on a project row: validated as typed, followed until available, then revealed', async function () {
+    if (skip) this.skip();
+    const c = api.context.connections.all().find((x) => x.record.descriptor.kind === 'openstack')!;
+    const [project] = await children(api) as ScopeNode[];
+    assert.match(row(api, project!).contextValue, /^scope;level=project;can=create;$/);
+    const name = `ve-it-new-${Date.now().toString(36)}`;
+    const ui = new ScriptedUi();
+    try {
+      ui.inputs.push(name, '0');
+      await vscode.commands.executeCommand('volumeExplorer.createVolume', project);
+      assert.ok(ui.shown.prompts.some((p) => /invalid: Enter the size as a whole number of GiB, at least 1/.test(p)), 'a size of 0 is refused as typed');
+      ui.inputs.push(name, '1', '');
+      ui.picks.push('(the default type)');
+      await vscode.commands.executeCommand('volumeExplorer.createVolume', project);
+      await jobsDone(api, 60_000);
+      // The notification follows the reveal of the new row.
+      await eventually(() => ui.shown.info.some((m) => m.includes(`${name} (1 GiB) is ready.`)), `the success notification (${JSON.stringify(ui.shown)})`);
+    } finally {
+      ui.dispose();
+    }
+    const node = await eventually(async () => (await children(api, project)).find((n): n is VolumeNode => n.kind === 'volume' && n.volume.name === name), 'the new row');
+    made.push(node.volume.id);
+    assert.equal(row(api, node).description, '1 GiB · available');
+    assert.equal(api.context.connections.get(c.id)?.state, 'ready');
   });
 });
