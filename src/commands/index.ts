@@ -2,7 +2,7 @@ import { showJobs } from '../jobs/list';
 import type { TreeNode } from '../tree/nodes';
 import { addConnection, allowActions, connect, connectOpenStack, disconnect, reconnect, renameConnection, setReadOnly, tryDemo } from './connections';
 import type { CommandHandler } from './registry';
-import { deleteSnapshot, editSnapshot, pullSnapshot, restoreSnapshot, unlinkResource } from './snapshot-actions';
+import { deleteSnapshot, editSnapshot, pullSnapshot, restoreSnapshot, revertSnapshot, unlinkResource } from './snapshot-actions';
 import { attachVolume, createVolume, deleteVolume, detachVolume, editVolume, extendVolume, pullVolume, retypeVolume, snapshotVolume } from './volume-actions';
 
 /** Every command of the extension, by id — the one table (the contributions in package.json list the same ids). */
@@ -34,6 +34,7 @@ export const COMMANDS: Record<string, CommandHandler> = {
   'volumeExplorer.unlinkVolume': (ctx, arg) => unlinkResource(ctx, 'volume', arg),
   'volumeExplorer.deleteVolume': deleteVolume,
   'volumeExplorer.restoreSnapshot': restoreSnapshot,
+  'volumeExplorer.revertSnapshot': revertSnapshot,
   'volumeExplorer.editSnapshot': editSnapshot,
   'volumeExplorer.pullSnapshot': pullSnapshot,
   'volumeExplorer.unlinkSnapshot': (ctx, arg) => unlinkResource(ctx, 'snapshot', arg),

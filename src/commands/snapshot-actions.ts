@@ -113,6 +113,31 @@ export async function deleteSnapshot(ctx: CommandContext, arg?: unknown, nodes?:
 }
 
 /**
+ * Revert to snapshot (OpenStack 3.40+, the latest snapshot only): the volume gets the snapshot's
+ * data back in place; everything written since is lost, so the name is typed to confirm.
+ */
+export async function revertSnapshot(ctx: CommandContext, arg?: unknown): Promise<void> {
+  const target = await pickTarget(ctx, 'snapshot', arg, 'revert', 'reverted to');
+  if (!target) return;
+  const { resource: snapshot, backend, ref } = target;
+  const revert = backend.revertToSnapshot?.bind(backend);
+  if (!revert || !snapshot.sourceVolumeId) throw new Refusal(`${backend.capabilities.displayName} can't revert a volume to this snapshot.`);
+  const volumeRef = makeRef(ref.connectionId, 'volume', snapshot.sourceVolumeId);
+  const volume = await backend.getVolume(snapshot.sourceVolumeId);
+  if (volume.runtimeState !== 'available') throw new Refusal(`${uiText(volume.name, 80) || 'Its volume'} is ${volume.runtimeState}; Cinder reverts only an available (detached) volume.`);
+  if (ctx.jobs.isRunning(volumeRef)) throw new Refusal(`${uiText(volume.name, 80) || 'Its volume'} is busy with another job.`);
+  const vol = uiText(volume.name, 80) || 'its volume';
+  const ok = await confirmModal(`Revert ${vol} to ${label(snapshot)}?`, `${vol} gets the data of ${label(snapshot)} (${formatDateTime(snapshot.created) || 'its creation time'}) back, in place. Everything written to it since is lost. This cannot be undone.`, 'Revert…');
+  if (!ok || !(await typeNameToConfirm(volume.name, `Revert ${vol}`, volume.id))) return;
+  await revert(snapshot);
+  ctx.jobs.follow(volumeRef, volume, 'revert', {
+    title: `Reverting ${vol} to ${label(snapshot)}`,
+    failureTitle: 'Revert failed',
+    success: (v) => `${uiText(v.name, 80) || vol} has the data of ${label(snapshot)} again.`,
+  });
+}
+
+/**
  * Unlink (Waldur staff): removes the record without touching the backend; modal, then type the
  * name. One flow for volumes and snapshots.
  */

@@ -54,6 +54,8 @@ export interface Backend {
   updateSnapshot(snapshot: Snapshot, changes: { name?: string; description?: string; keptUntil?: string | null }): Promise<Snapshot>;
   deleteSnapshot(snapshot: Snapshot): Promise<void>;
 
+  /** Puts the snapshot's data back into its volume in place (the volume's later writes are lost). */
+  revertToSnapshot?(snapshot: Snapshot): Promise<void>;
   /** A new blank volume in a scope that holds volumes; present when `capabilities.createVolume`. */
   createVolume?(scope: Scope, input: NewVolume): Promise<Volume>;
 

@@ -6,7 +6,7 @@
 import type { ScopeKind } from './model';
 
 export const VOLUME_ACTIONS = ['attach', 'detach', 'extend', 'retype', 'snapshot', 'edit', 'pull', 'unlink', 'delete'] as const;
-export const SNAPSHOT_ACTIONS = ['restore', 'edit', 'pull', 'unlink', 'delete'] as const;
+export const SNAPSHOT_ACTIONS = ['restore', 'revert', 'edit', 'pull', 'unlink', 'delete'] as const;
 export type VolumeAction = (typeof VOLUME_ACTIONS)[number];
 export type SnapshotAction = (typeof SNAPSHOT_ACTIONS)[number];
 export type Action = VolumeAction | SnapshotAction;

@@ -27,7 +27,7 @@ export function blockStorageStatus(raw: string | null | undefined): Status {
 
 /** The gerund shown on a row the moment an action is accepted (`extend` → `extending`). */
 export function actionGerund(action: string): string {
-  const irregular: Record<string, string> = { snapshot: 'snapshotting', edit: 'updating', create: 'creating', delete: 'deleting', retype: 'retyping' };
+  const irregular: Record<string, string> = { snapshot: 'snapshotting', edit: 'updating', create: 'creating', delete: 'deleting', retype: 'retyping', revert: 'reverting' };
   if (irregular[action]) return irregular[action];
   return action.endsWith('e') ? `${action.slice(0, -1)}ing` : `${action}ing`;
 }

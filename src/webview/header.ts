@@ -27,6 +27,7 @@ const VOLUME_BUTTONS: Record<VolumeAction, Omit<ActionButton, 'action'>> = {
 
 const SNAPSHOT_BUTTONS: Record<SnapshotAction, Omit<ActionButton, 'action'>> = {
   restore: { label: 'Restore to New Volume…', icon: 'history' },
+  revert: { label: 'Revert Volume…', icon: 'discard', destructive: true, title: 'Put this snapshot\'s data back into its volume, in place' },
   edit: { label: 'Edit…', icon: 'edit', title: 'Edit name, description and retention' },
   pull: { label: 'Pull', icon: 'cloud-download', title: 'Synchronise with the backend' },
   unlink: { label: 'Unlink…', icon: 'unlock', destructive: true, title: 'Remove the record without touching the backend (staff)' },

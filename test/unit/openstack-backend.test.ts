@@ -7,7 +7,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { ApiError, createBackend, type Volume } from '../../src/core/index';
+import { ApiError, createBackend, snapshotActionBlocker, type Volume } from '../../src/core/index';
 import type { OpenStackBackend } from '../../src/backends/openstack/backend';
 
 const cloudsYaml = process.env.VE_OPENSTACK_CLOUDS ?? path.resolve(__dirname, '../../.vscode-test/openstack/clouds.yaml');
@@ -71,7 +71,7 @@ test('a wrong password is refused with Keystone\'s 401, before any row', async (
   await assert.rejects(createBackend({ kind: 'openstack', cloud: 'demo', cloudsYaml }, 'not-the-password'), (err: unknown) => err instanceof ApiError && err.isUnauthorized && !err.message.includes('not-the-password'));
 });
 
-test('a volume through its life: created, listed, read, extended, snapshotted, renamed, retyped, restored, deleted', async (t) => {
+test('a volume through its life: created, listed, read, extended, snapshotted, reverted, renamed, retyped, restored, deleted', async (t) => {
   if (skip) return t.skip(skip);
   const fresh = await backend.createVolume({ id: projectId, kind: 'project', name: 'demo' }, { name: name('vol'), sizeGiB: 1, description: 'made by the unit test' });
   created.push({ kind: 'volume', id: fresh.id });
@@ -99,6 +99,18 @@ test('a volume through its life: created, listed, read, extended, snapshotted, r
   assert.equal(ready.runtimeState, 'available');
   assert.ok((await backend.listSnapshots(v.id)).some((s) => s.id === snap.id));
   assert.equal(((await backend.details('volume', v.id)).sections.find((s) => s.id === 'snapshots') as { rows: unknown[] }).rows.length, 1);
+
+  // Revert (3.40+): to the latest snapshot only; the volume moves reverting → available.
+  assert.equal(snapshotActionBlocker(backend, 'revert', await backend.getSnapshot(snap.id), { isStaff: false }), undefined);
+  await backend.revertToSnapshot(ready);
+  v = await until(() => backend.getVolume(v.id), (x) => x.status.category !== 'busy', 'the revert');
+  assert.equal(v.runtimeState, 'available');
+  const newer = await backend.snapshotVolume(v, { name: name('snap2') });
+  created.push({ kind: 'snapshot', id: newer.id });
+  await until(() => backend.getSnapshot(newer.id), (x) => x.status.category !== 'busy', 'the second snapshot');
+  assert.match(snapshotActionBlocker(backend, 'revert', await backend.getSnapshot(snap.id), { isStaff: false })!, /only to the latest snapshot/);
+  await backend.deleteSnapshot(await backend.getSnapshot(newer.id));
+  await until(() => gone(() => backend.getSnapshot(newer.id)), Boolean, 'the second snapshot to go');
 
   const renamed = await backend.updateVolume(v, { name: `${v.name}-renamed`, bootable: true });
   assert.equal(renamed.name, `${v.name}-renamed`);

@@ -17,7 +17,7 @@ import { OPENSTACK_RULES } from './rules';
 export const OPENSTACK_CAPABILITIES: Capabilities = {
   displayName: 'OpenStack',
   volumeActions: ['attach', 'detach', 'extend', 'retype', 'snapshot', 'edit', 'delete'],
-  snapshotActions: ['restore', 'edit', 'delete'],
+  snapshotActions: ['restore', 'revert', 'edit', 'delete'],
   scopeLevels: [{ kind: 'project', singular: 'project', plural: 'projects', icon: 'project' }],
   deleteVolume: 'accepted',
   editable: { volume: ['name', 'description', 'bootable'], snapshot: ['name', 'description'] },
@@ -164,12 +164,12 @@ export class OpenStackBackend implements Backend {
       const { data } = await call(api.cinder.GET('/v3/{project_id}/snapshots/detail', {
         params: { path: { project_id: projectId }, query: (volumeId ? { volume_id: volumeId } : {}) as never }, signal,
       }));
-      return listOf<CinderSnapshot>(data, 'snapshots', 'snapshots')
-        .filter((s) => !volumeId || s.volume_id === volumeId)
-        .map((s) => {
-          this.projectOf.set(s.id, projectId);
-          return toSnapshot(s, projectId, this.projectNames.get(projectId), new Map());
-        });
+      const records = listOf<CinderSnapshot>(data, 'snapshots', 'snapshots').filter((s) => !volumeId || s.volume_id === volumeId);
+      const latest = latestPerVolume(records);
+      return records.map((s) => {
+        this.projectOf.set(s.id, projectId);
+        return toSnapshot(s, projectId, this.projectNames.get(projectId), new Map(), { latest: latest.has(s.id), volumeVersion: api.volumeVersion });
+      });
     }));
     return lists.flat().sort((a, b) => a.name.localeCompare(b.name));
   }
@@ -225,8 +225,19 @@ export class OpenStackBackend implements Backend {
   }
 
   async getSnapshot(id: string, signal?: AbortSignal): Promise<Snapshot> {
-    const { value, projectId } = await this.rawSnapshot(id, signal);
-    return toSnapshot(value, projectId, this.projectNames.get(projectId), new Map());
+    const { value, projectId, api } = await this.rawSnapshot(id, signal);
+    return toSnapshot(value, projectId, this.projectNames.get(projectId), new Map(), { latest: await this.isLatest(api, value, signal), volumeVersion: api.volumeVersion });
+  }
+
+  /** Is this the newest snapshot of its volume (the only one Cinder reverts to)? */
+  private async isLatest(api: ProjectApi, s: CinderSnapshot, signal?: AbortSignal): Promise<boolean | undefined> {
+    if (!s.volume_id) return undefined;
+    try {
+      const { data } = await call(api.cinder.GET('/v3/{project_id}/snapshots/detail', { params: { path: { project_id: api.projectId }, query: { volume_id: s.volume_id } as never }, signal }));
+      return latestPerVolume(listOf<CinderSnapshot>(data, 'snapshots', 'snapshots').filter((x) => x.volume_id === s.volume_id)).has(s.id);
+    } catch {
+      return undefined;
+    }
   }
 
   async details(kind: 'volume' | 'snapshot', id: string, signal?: AbortSignal): Promise<ResourceDetails> {
@@ -275,10 +286,10 @@ export class OpenStackBackend implements Backend {
       ];
       return { resource: volume, sections };
     }
-    const { value: s, projectId } = await this.rawSnapshot(id, signal);
+    const { value: s, projectId, api } = await this.rawSnapshot(id, signal);
     let sourceName: string | undefined;
     if (s.volume_id) sourceName = await this.getVolume(s.volume_id, signal).then((v) => v.name || undefined, () => undefined);
-    const snapshot = toSnapshot(s, projectId, this.projectNames.get(projectId), new Map(sourceName && s.volume_id ? [[s.volume_id, sourceName]] : []));
+    const snapshot = toSnapshot(s, projectId, this.projectNames.get(projectId), new Map(sourceName && s.volume_id ? [[s.volume_id, sourceName]] : []), { latest: await this.isLatest(api, s, signal), volumeVersion: api.volumeVersion });
     const sections: DetailSection[] = [
       ...errorSection(snapshot.status.category === 'error', `Cinder reports ${snapshot.status.label}.`),
       {
@@ -353,7 +364,7 @@ export class OpenStackBackend implements Backend {
     }));
     const s = objectOf<CinderSnapshot>(data, 'snapshot', 'snapshot');
     this.projectOf.set(s.id, api.projectId);
-    return toSnapshot(s, api.projectId, this.projectNames.get(api.projectId), new Map([[volume.id, volume.name]]));
+    return toSnapshot(s, api.projectId, this.projectNames.get(api.projectId), new Map([[volume.id, volume.name]]), { latest: true, volumeVersion: api.volumeVersion });
   }
 
   async updateVolume(volume: Volume, changes: { name?: string; description?: string; bootable?: boolean }): Promise<Volume> {
@@ -405,8 +416,28 @@ export class OpenStackBackend implements Backend {
     return toSnapshot(objectOf<CinderSnapshot>(data, 'snapshot', 'snapshot'), api.projectId, this.projectNames.get(api.projectId), new Map());
   }
 
+  /** Cinder's revert (3.40+): the volume gets the snapshot's data back, in place; it moves `reverting` → `available`. */
+  async revertToSnapshot(snapshot: Snapshot): Promise<void> {
+    const api = await this.volumeApi(snapshot);
+    if (!snapshot.sourceVolumeId) throw new Error(`${snapshot.name || 'The snapshot'} has no volume to revert.`);
+    await call(api.cinder.POST('/v3/{project_id}/volumes/{id}/action', {
+      params: { path: { project_id: api.projectId, id: snapshot.sourceVolumeId } }, body: { revert: { snapshot_id: snapshot.id } } as never, parseAs: 'text',
+    }));
+  }
+
   async deleteSnapshot(snapshot: Snapshot): Promise<void> {
     const api = await this.volumeApi(snapshot);
     await call(api.cinder.DELETE('/v3/{project_id}/snapshots/{id}', { params: { path: { project_id: api.projectId, id: snapshot.id } }, parseAs: 'text' }));
   }
+}
+
+/** The newest snapshot of each volume, by creation time. */
+function latestPerVolume(snapshots: CinderSnapshot[]): Set<string> {
+  const newest = new Map<string, CinderSnapshot>();
+  for (const s of snapshots) {
+    if (!s.volume_id) continue;
+    const seen = newest.get(s.volume_id);
+    if (!seen || (s.created_at ?? '') > (seen.created_at ?? '')) newest.set(s.volume_id, s);
+  }
+  return new Set([...newest.values()].map((s) => s.id));
 }

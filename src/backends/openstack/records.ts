@@ -50,6 +50,8 @@ export interface OpenStackNative {
   multiattach?: boolean;
   /** The block-storage microversion of its project's endpoint (`3.42`), for the rules. */
   volumeMicroversion?: string;
+  /** Snapshots: the newest snapshot of its volume (only that one can be reverted to). */
+  latest?: boolean;
 }
 
 export function openstackOf(r: { native?: unknown }): Partial<OpenStackNative> {
@@ -87,7 +89,7 @@ export function toVolume(r: CinderVolume, projectId: string, projectName: string
   };
 }
 
-export function toSnapshot(r: CinderSnapshot, projectId: string, projectName: string | undefined, volumeNames: ReadonlyMap<string, string>): Snapshot {
+export function toSnapshot(r: CinderSnapshot, projectId: string, projectName: string | undefined, volumeNames: ReadonlyMap<string, string>, extra: { latest?: boolean; volumeVersion?: readonly [number, number] } = {}): Snapshot {
   const status = blockStorageStatus(r.status);
   return {
     id: r.id,
@@ -100,7 +102,11 @@ export function toSnapshot(r: CinderSnapshot, projectId: string, projectName: st
     sourceVolumeId: r.volume_id,
     sourceVolumeName: r.volume_id ? volumeNames.get(r.volume_id) : undefined,
     created: r.created_at,
-    native: { projectId: r['os-extended-snapshot-attributes:project_id'] ?? projectId } satisfies OpenStackNative,
+    native: {
+      projectId: r['os-extended-snapshot-attributes:project_id'] ?? projectId,
+      ...(extra.latest !== undefined ? { latest: extra.latest } : {}),
+      ...(extra.volumeVersion ? { volumeMicroversion: extra.volumeVersion.join('.') } : {}),
+    } satisfies OpenStackNative,
   };
 }
 

@@ -44,6 +44,13 @@ function snapshotBlocker(action: SnapshotAction, s: Snapshot): string | undefine
   switch (action) {
     case 'restore':
       return s.runtimeState === 'available' ? undefined : `${name} is ${s.runtimeState}; only an available snapshot can be restored.`;
+    case 'revert': {
+      if (s.runtimeState !== 'available') return `${name} is ${s.runtimeState}; only an available snapshot can be reverted to.`;
+      const n = openstackOf(s);
+      const v3 = parseMicroversion(n.volumeMicroversion);
+      if (v3 && v3[0] === 3 && v3[1] < 40) return `Revert to snapshot needs block-storage microversion 3.40; this cloud speaks ${v3.join('.')}.`;
+      return n.latest === false ? 'Cinder reverts only to the latest snapshot of a volume; this one is older.' : undefined;
+    }
     case 'edit':
       return undefined;
     case 'delete':

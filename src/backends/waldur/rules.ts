@@ -55,6 +55,8 @@ function snapshotBlocker(action: SnapshotAction, s: Snapshot, viewer: Viewer): s
       return backendId ? undefined : `${name} has no backend ID yet, so there is nothing to pull from.`;
     case 'delete':
       return ok || state === 'ERRED' ? undefined : `${name} is ${displayState(state)}; delete needs state OK or Erred.`;
+    case 'revert':
+      return 'Waldur has no revert to snapshot.';
   }
 }
 
