@@ -199,6 +199,14 @@ export async function reconnect(ctx: CommandContext, arg?: unknown): Promise<voi
     const found = await findCloudsFiles();
     const files = d.cloudsYaml ? { clouds: d.cloudsYaml, secure: found.secure } : found;
     const cloud = await loadCloud(d.cloud, files);
+    const stored = await ctx.connections.store.secret(c.id);
+    if (!cloud.missingSecret && !stored) {
+      // The files hold the secret (perhaps changed there): open the connection again with them.
+      await ctx.connections.reopen(c.id);
+      const again = ctx.connections.get(c.id);
+      if (again?.state === 'ready' || again?.backend) void vscode.window.showInformationMessage(`Reconnected ${uiText(c.record.label, 80)}.`);
+      return;
+    }
     const asked = await askCloudSecret(ctx, d, cloud, `Reconnect ${uiText(c.record.label, 60)}`, true);
     if (!asked) return;
     await ctx.connections.reconnect(c.id, asked.secret ?? '', asked.identity);

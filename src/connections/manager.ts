@@ -224,6 +224,16 @@ export class ConnectionManager implements vscode.Disposable {
     return c;
   }
 
+  /** Opens a connection again with what it has (an OpenStack cloud whose files hold the secret). */
+  async reopen(id: string): Promise<void> {
+    const c = this.connections.get(id);
+    if (!c) return;
+    c.backend = undefined;
+    this.reconnectShown.delete(id);
+    this.setState(c, 'connecting');
+    await this.open(c);
+  }
+
   /** Starts the demo server again (its data starts afresh). */
   async restartDemo(id: string): Promise<void> {
     const c = this.connections.get(id);
