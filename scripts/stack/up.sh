@@ -130,10 +130,13 @@ cinder() { # name: one Cinder program, sqlite tuned, the fake driver importable
     "import sys; sys.argv=['cinder-$1','--config-file','$STATE/etc/cinder.conf','--log-file','$STATE/log/cinder-$1.log']; import sqlite_tuning; from cinder.cmd.$1 import main; main()"
 }
 cinder api
+# Only what the scheduler logs from now on counts (the log keeps earlier runs' lines).
+sched_log="$STATE/log/cinder-scheduler.log"
+sched_from=$(( $(stat -c %s "$sched_log" 2>/dev/null || echo 0) + 1 ))
 cinder scheduler
 # The volume service announces its pool at start: start it once the scheduler listens, or the
 # announcement is lost for a minute (REAL-STACK.md pitfall 11).
-for _ in $(seq 1 120); do grep -q "Starting cinder-scheduler node" "$STATE/log/cinder-scheduler.log" 2>/dev/null && break; sleep 0.5; done
+for _ in $(seq 1 120); do tail -c +"$sched_from" "$sched_log" 2>/dev/null | grep -q "Starting cinder-scheduler node" && break; sleep 0.5; done
 cinder volume
 wait_port "$CINDER_PORT" cinder-api "$STATE/log/cinder-api.log"
 "$PY" "$HERE/stack.py" wait-cinder "$STATE" "$t0" || fail "Cinder services" "$STATE/log/cinder-volume.log"

@@ -153,3 +153,24 @@ test('a volume of another project is not found (404), not a crash', async (t) =>
   assert.ok(err instanceof ApiError && err.isNotFound, String(err));
 });
 
+
+test("a volume that ends in error carries Cinder's own user message (what a failed job says)", async (t) => {
+  if (skip) return t.skip(skip);
+  // A type whose backend does not exist: the scheduler fails the volume and leaves a user message.
+  const admin = await createBackend({ kind: 'openstack', cloud: 'admin', cloudsYaml }) as OpenStackBackend;
+  const typeName = `ve-nowhere-${Date.now().toString(36)}`;
+  const typeId = await admin.createVolumeType({ name: typeName, extraSpecs: { volume_backend_name: "nowhere" } });
+  try {
+    const v = await backend.createVolume({ id: projectId, kind: 'project', name: 'demo' }, { name: name('doomed'), sizeGiB: 1, typeName });
+    created.push({ kind: 'volume', id: v.id });
+    const erred = await until(() => backend.getVolume(v.id), (x) => x.status.category !== 'busy', 'the volume to fail');
+    assert.deepEqual(erred.status, { category: 'error', label: 'error' });
+    assert.match(erred.errorMessage ?? '', /backend/i, `Cinder's message: ${erred.errorMessage}`);
+    const details = await backend.details('volume', v.id);
+    assert.equal(details.sections[0]?.type, 'error');
+    await backend.deleteVolume(erred);
+    await until(() => gone(() => backend.getVolume(v.id)), Boolean, 'the erred volume to go');
+  } finally {
+    await admin.deleteVolumeType(typeId).catch(() => undefined);
+  }
+});

@@ -213,7 +213,26 @@ export class OpenStackBackend implements Backend {
 
   async getVolume(id: string, signal?: AbortSignal): Promise<Volume> {
     const { value, projectId, api } = await this.rawVolume(id, signal);
-    return toVolume(value, projectId, this.projectNames.get(projectId), await this.serverName(api, value.attachments?.[0]?.server_id, signal), api.volumeVersion);
+    const volume = toVolume(value, projectId, this.projectNames.get(projectId), await this.serverName(api, value.attachments?.[0]?.server_id, signal), api.volumeVersion);
+    return this.withUserMessage(api, volume, signal);
+  }
+
+  /**
+   * An erred resource with Cinder's own user message (`GET /messages?resource_uuid=`, 3.3+), such
+   * as "schedule allocate volume:Could not find any available weighted backend." — what a failed
+   * job says. Without one, the status stays the explanation.
+   */
+  private async withUserMessage<R extends Volume | Snapshot>(api: ProjectApi, r: R, signal?: AbortSignal): Promise<R> {
+    if (r.status.category !== 'error' || !atLeast(api.volumeVersion, 3, 3)) return r;
+    try {
+      const { data } = await call(api.cinder.GET('/v3/{project_id}/messages', {
+        params: { path: { project_id: api.projectId }, query: { resource_uuid: r.id, sort: 'created_at:desc', limit: 1 } as never }, signal,
+      }));
+      const message = listOf<{ user_message?: string; resource_uuid?: string }>(data, 'messages', 'messages').find((m) => m.resource_uuid === r.id)?.user_message;
+      return message ? { ...r, errorMessage: message } : r;
+    } catch {
+      return r;
+    }
   }
 
   private async rawSnapshot(id: string, signal?: AbortSignal): Promise<{ value: CinderSnapshot; projectId: string; api: ProjectApi }> {
@@ -226,7 +245,8 @@ export class OpenStackBackend implements Backend {
 
   async getSnapshot(id: string, signal?: AbortSignal): Promise<Snapshot> {
     const { value, projectId, api } = await this.rawSnapshot(id, signal);
-    return toSnapshot(value, projectId, this.projectNames.get(projectId), new Map(), { latest: await this.isLatest(api, value, signal), volumeVersion: api.volumeVersion });
+    const snapshot = toSnapshot(value, projectId, this.projectNames.get(projectId), new Map(), { latest: await this.isLatest(api, value, signal), volumeVersion: api.volumeVersion });
+    return this.withUserMessage(api, snapshot, signal);
   }
 
   /** Is this the newest snapshot of its volume (the only one Cinder reverts to)? */
@@ -244,7 +264,7 @@ export class OpenStackBackend implements Backend {
     const now = new Date();
     if (kind === 'volume') {
       const { value: r, projectId, api } = await this.rawVolume(id, signal);
-      const volume = toVolume(r, projectId, this.projectNames.get(projectId), await this.serverName(api, r.attachments?.[0]?.server_id, signal), api.volumeVersion);
+      const volume = await this.withUserMessage(api, toVolume(r, projectId, this.projectNames.get(projectId), await this.serverName(api, r.attachments?.[0]?.server_id, signal), api.volumeVersion), signal);
       const { data } = await call(api.cinder.GET('/v3/{project_id}/snapshots/detail', { params: { path: { project_id: projectId }, query: { volume_id: id } as never }, signal }));
       const snapshots = listOf<CinderSnapshot>(data, 'snapshots', 'snapshots').filter((s) => s.volume_id === id)
         .sort((a, b) => (b.created_at ?? '').localeCompare(a.created_at ?? ''));
@@ -253,7 +273,7 @@ export class OpenStackBackend implements Backend {
         open: { kind: 'snapshot', id: s.id },
       }));
       const sections: DetailSection[] = [
-        ...errorSection(volume.status.category === 'error', `Cinder reports ${volume.status.label}.`),
+        ...errorSection(volume.status.category === 'error', volume.errorMessage ?? `Cinder reports ${volume.status.label} and left no message.`),
         {
           type: 'fields', id: 'overview', heading: 'Overview',
           fields: [
@@ -321,6 +341,30 @@ export class OpenStackBackend implements Backend {
     const api = 'kind' in where && (where.kind === 'project' || where.kind === 'organization') ? await this.api(where.id) : await this.volumeApi(where as Volume);
     const { data } = await call(api.cinder.GET('/v3/{project_id}/types', { params: { path: { project_id: api.projectId } }, signal }));
     return listOf<{ id: string; name?: string; description?: string | null }>(data, 'volume_types', 'volume types').map(toVolumeType);
+  }
+
+  /** A project to call project-wide endpoints in (the token's own, else the first reachable). */
+  private async anyProject(signal?: AbortSignal): Promise<ProjectApi> {
+    const token = await this.keystone.token(undefined, false, signal);
+    const projectId = token.projectId ?? (await this.projectsToSearch(signal))[0];
+    if (!projectId) throw new Error('No project is reachable with these credentials.');
+    return this.api(projectId);
+  }
+
+  /** Volume types for admins (as openstacksdk's `create_type`): name, extra specs (e.g. `volume_backend_name`). */
+  async createVolumeType(input: { name: string; description?: string; extraSpecs?: Record<string, string>; isPublic?: boolean }, signal?: AbortSignal): Promise<string> {
+    const api = await this.anyProject(signal);
+    const { data } = await call(api.cinder.POST('/v3/{project_id}/types', {
+      params: { path: { project_id: api.projectId } }, signal,
+      body: { volume_type: { name: input.name, ...(input.description ? { description: input.description } : {}), ...(input.extraSpecs ? { extra_specs: input.extraSpecs } : {}), ...(input.isPublic === false ? { 'os-volume-type-access:is_public': false } : {}) } } as never,
+    }));
+    return objectOf<{ id: string }>(data, 'volume_type', 'volume type').id;
+  }
+
+  /** As openstacksdk's `delete_type`; Cinder refuses while volumes use the type (its message is shown). */
+  async deleteVolumeType(id: string, signal?: AbortSignal): Promise<void> {
+    const api = await this.anyProject(signal);
+    await call(api.cinder.DELETE('/v3/{project_id}/types/{id}', { params: { path: { project_id: api.projectId, id } }, signal, parseAs: 'text' }));
   }
 
   private volumeApi(r: Volume | Snapshot): Promise<ProjectApi> {
