@@ -100,21 +100,29 @@ export class OpenStackBackend implements Backend {
    * the pages must add up (the count, unique ids), or the listing fails — never a silent partial.
    * Sorted by id so pages are stable while they are read.
    */
-  private async allVolumes(api: ProjectApi, signal?: AbortSignal): Promise<CinderVolume[]> {
-    const page = async (query: Record<string, unknown>): Promise<{ volumes: CinderVolume[]; count?: number }> => {
-      const { data } = await call(api.cinder.GET('/v3/{project_id}/volumes/detail', {
-        params: { path: { project_id: api.projectId }, query: { limit: this.pageSize, sort: 'id:asc', ...query } as never }, signal,
+  private allVolumes(api: ProjectApi, signal?: AbortSignal): Promise<CinderVolume[]> {
+    return this.allPages<CinderVolume>(api, '/v3/{project_id}/volumes/detail', 'volumes', {}, signal);
+  }
+
+  /** Every record of a Cinder list (volumes or snapshots), paged as described above. */
+  private async allPages<T extends { id: string }>(
+    api: ProjectApi, path: '/v3/{project_id}/volumes/detail' | '/v3/{project_id}/snapshots/detail', key: 'volumes' | 'snapshots',
+    filter: Record<string, unknown>, signal?: AbortSignal,
+  ): Promise<T[]> {
+    const page = async (query: Record<string, unknown>): Promise<{ volumes: T[]; count?: number }> => {
+      const { data } = await call(api.cinder.GET(path, {
+        params: { path: { project_id: api.projectId }, query: { limit: this.pageSize, sort: 'id:asc', ...filter, ...query } as never }, signal,
       }));
       const count = (data as { count?: unknown }).count;
-      return { volumes: listOf<CinderVolume>(data, 'volumes', 'volumes'), count: typeof count === 'number' ? count : undefined };
+      return { volumes: listOf<T>(data, key, key), count: typeof count === 'number' ? count : undefined };
     };
-    let all: CinderVolume[];
+    let all: T[];
     if (atLeast(api.volumeVersion, 3, 45)) {
       const first = await page({ with_count: true });
       const total = first.count ?? first.volumes.length;
       const offsets: number[] = [];
       for (let o = first.volumes.length; o < total && first.volumes.length > 0; o += this.pageSize) offsets.push(o);
-      const rest: CinderVolume[][] = new Array(offsets.length);
+      const rest: T[][] = new Array(offsets.length);
       let next = 0;
       const worker = async (): Promise<void> => {
         while (next < offsets.length) {
@@ -124,7 +132,7 @@ export class OpenStackBackend implements Backend {
       };
       await Promise.all(Array.from({ length: Math.min(this.concurrency, offsets.length) }, worker));
       all = [...first.volumes, ...rest.flat()];
-      if (all.length !== total) throw new ApiError({ kind: 'bad-response', message: `The server's pages did not add up (${all.length} volumes read, ${total} counted); try again.` });
+      if (all.length !== total) throw new ApiError({ kind: 'bad-response', message: `The server's pages did not add up (${all.length} ${key} read, ${total} counted); try again.` });
     } else {
       all = [];
       for (let marker: string | undefined; ;) {
@@ -134,7 +142,7 @@ export class OpenStackBackend implements Backend {
         marker = volumes[volumes.length - 1]!.id;
       }
     }
-    if (new Set(all.map((v) => v.id)).size !== all.length) throw new ApiError({ kind: 'bad-response', message: "The server's pages did not add up (a volume came twice); try again." });
+    if (new Set(all.map((v) => v.id)).size !== all.length) throw new ApiError({ kind: 'bad-response', message: `The server's pages did not add up (one of the ${key} came twice); try again.` });
     return all;
   }
 
@@ -161,10 +169,9 @@ export class OpenStackBackend implements Backend {
     const projects = volumeId && this.projectOf.has(volumeId) ? [this.projectOf.get(volumeId)!] : await this.projectsToSearch(signal);
     const lists = await Promise.all(projects.map(async (projectId) => {
       const api = await this.api(projectId);
-      const { data } = await call(api.cinder.GET('/v3/{project_id}/snapshots/detail', {
-        params: { path: { project_id: projectId }, query: (volumeId ? { volume_id: volumeId } : {}) as never }, signal,
-      }));
-      const records = listOf<CinderSnapshot>(data, 'snapshots', 'snapshots').filter((s) => !volumeId || s.volume_id === volumeId);
+      // Paged like volumes: a project with more snapshots than one page (Cinder caps at 1000) is never cut short.
+      const records = (await this.allPages<CinderSnapshot>(api, '/v3/{project_id}/snapshots/detail', 'snapshots', volumeId ? { volume_id: volumeId } : {}, signal))
+        .filter((s) => !volumeId || s.volume_id === volumeId);
       const latest = latestPerVolume(records);
       return records.map((s) => {
         this.projectOf.set(s.id, projectId);
@@ -251,7 +258,8 @@ export class OpenStackBackend implements Backend {
 
   /** Is this the newest snapshot of its volume (the only one Cinder reverts to)? */
   private async isLatest(api: ProjectApi, s: CinderSnapshot, signal?: AbortSignal): Promise<boolean | undefined> {
-    if (!s.volume_id) return undefined;
+    // Only revert needs it, and only for an available snapshot: jobs polling a busy one make no extra request.
+    if (!s.volume_id || s.status !== 'available') return undefined;
     try {
       const { data } = await call(api.cinder.GET('/v3/{project_id}/snapshots/detail', { params: { path: { project_id: api.projectId }, query: { volume_id: s.volume_id } as never }, signal }));
       return latestPerVolume(listOf<CinderSnapshot>(data, 'snapshots', 'snapshots').filter((x) => x.volume_id === s.volume_id)).has(s.id);
