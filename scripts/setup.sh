@@ -37,5 +37,5 @@ step "code-server"
 node scripts/install-code-server.mjs
 
 step "OpenStack (Keystone, Cinder, RabbitMQ) from Debian's packages, for the OpenStack tests"
-bash scripts/stack/install.sh
+bash scripts/openstack/install.sh
 step "ready"

@@ -4,7 +4,7 @@
 //   2. lint             eslint --max-warnings 0 .
 //   3. api schema       node scripts/generate-api.mjs --check   (when the Waldur OpenAPI schema
 //                       is at ../shared/waldur/waldur-openapi-8.0.5.yaml or WALDUR_OPENAPI is set)
-//   4. openstack-up     bash scripts/stack/up.sh   (a real Keystone + Cinder for the OpenStack tests;
+//   4. openstack-up     bash scripts/openstack/up.sh   (a real Keystone, Cinder and Nova for the OpenStack tests;
 //                       skipped by name when its packages are not installed; stopped at the end
 //                       when this run started it)
 //   5. unit             node --import tsx --test test/unit/**/*.test.ts   ("# pass N" / "# fail N"
@@ -59,11 +59,11 @@ const stages = [
     skip: !existsSync(join(REPO, 'scripts', 'generate-api.mjs')) ? 'no scripts/generate-api.mjs'
       : !haveSchema ? `schema not found (${schema}; set WALDUR_OPENAPI)` : undefined,
     counts: (_t, code) => exitCounts(code) },
-  // A real OpenStack for the OpenStack tests (scripts/stack/up.sh; installed by setup.sh).
+  // A real OpenStack for the OpenStack tests (scripts/openstack/up.sh; installed by setup.sh).
   // Its tests skip by name, with the reason, when it is not there.
-  { name: 'openstack-up', cmd: 'bash', args: ['scripts/stack/up.sh'],
-    skip: !existsSync('/usr/lib/python3/dist-packages/keystone') || !existsSync('/usr/lib/python3/dist-packages/cinder')
-      ? 'the OpenStack packages are not installed (bash scripts/stack/install.sh)' : undefined,
+  { name: 'openstack-up', cmd: 'bash', args: ['scripts/openstack/up.sh'],
+    skip: !existsSync('/usr/lib/python3/dist-packages/keystone') || !existsSync('/usr/lib/python3/dist-packages/cinder') || !existsSync('/usr/lib/python3/dist-packages/nova')
+      ? 'the OpenStack packages are not installed (bash scripts/openstack/install.sh)' : undefined,
     counts: (_t, code) => exitCounts(code) },
   { name: 'unit', cmd: node, args: ['--import', 'tsx', '--test', ...unitTests],
     skip: unitTests.length ? undefined : 'no test/unit/**/*.test.ts', counts: nodeTestCounts },
@@ -116,7 +116,7 @@ for (const stage of stages) {
 if (startedStack) {
   // Stop what this run started (its data stays for the next run).
   console.log('\n=== openstack: stopping the stack this run started');
-  await runStage({ cmd: 'bash', args: ['scripts/stack/down.sh'] });
+  await runStage({ cmd: 'bash', args: ['scripts/openstack/down.sh'] });
 }
 
 const total = results.reduce(

@@ -267,6 +267,9 @@ if [ -n "$first" ]; then
 fi
 "$PY" "$T/ready.py" hypervisor "$STATE" "$DEADLINE" 2>>"$STATE/log/ready.out" ||
   fail "hypervisor stackhost in GET /os-hypervisors within the overall timeout of $TIMEOUT s ($(tail -n 1 "$STATE/log/ready.out"))" "$STATE/log/nova-compute.log"
+timeout "$(left)" "$PY" "$T/seed.py" servers "$STATE" >>"$STATE/log/seed.out" 2>&1 ||
+  fail "seed.py servers (vm1 booted from a volume)" "$STATE/log/seed.out" "$STATE/log/nova-compute.log" "$STATE/log/nova-conductor.log"
+say "server vm1 there"
 "$PY" "$T/seed.py" clouds "$STATE" >>"$STATE/log/seed.out" 2>&1 || fail "writing clouds.yaml" "$STATE/log/seed.out"
 touch "$STATE/.initialized"
 trap - INT TERM

@@ -13,7 +13,7 @@ export interface BackendOptions {
   /** Called for each finished request, for logging; never receives the secret. */
   onRequestDone?: ClientConfig['onRequestDone'];
   /** Listing: pages fetched at once after the first, and the page size. */
-  paging?: { concurrency?: number; pageSize?: number };
+  paging?: { concurrency?: number; pageSize?: number; marker?: boolean };
 }
 
 /**

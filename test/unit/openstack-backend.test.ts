@@ -53,7 +53,7 @@ test('Keystone: a password cloud of clouds.yaml signs in; its projects are the s
   assert.equal(me.username, 'demo');
   assert.equal(me.isStaff, false);
   const scopes = await backend.listScopes();
-  assert.deepEqual(scopes.map((s) => [s.kind, s.name]), [['project', 'demo']]);
+  assert.deepEqual(scopes.map((s) => [s.kind, s.name]), [['project', 'demo'], ['project', 'research']]);
   assert.deepEqual(backend.capabilities.scopeLevels.map((l) => l.kind), ['project']);
   const versions = await backend.microversions(projectId);
   assert.match(versions.volume, /^3\.\d+$/);
