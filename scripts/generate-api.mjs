@@ -39,7 +39,7 @@ const WALDUR_PATHS = [
 ];
 
 /** Keystone: tokens (password, application credential, token), the projects a user can reach, the version document. */
-const IDENTITY_PATHS = [/^\/v3$/, /^\/v3\/auth\/tokens$/, /^\/v3\/auth\/projects$/];
+const IDENTITY_PATHS = [/^\/v3$/, /^\/v3\/auth\/tokens$/, /^\/v3\/auth\/projects$/, /^\/v3\/projects$/];
 
 /** Cinder v3 with the project in the URL (every microversion): volumes, snapshots, their actions, types, limits, messages. */
 const BLOCK_STORAGE_PATHS = [
@@ -52,14 +52,19 @@ const BLOCK_STORAGE_PATHS = [
   /^\/v3\/\{project_id\}\/types\/\{id\}$/,
   /^\/v3\/\{project_id\}\/limits$/,
   /^\/v3\/\{project_id\}\/messages$/,
+  /^\/v3\/\{project_id\}\/os-availability-zone$/,
 ];
 
-/** Nova 2.1: the version document, servers (for names and the attach picker), volume attachments. */
+/**
+ * Nova 2.1: the version document, servers (for names and the attach picker), volume attachments,
+ * and the deprecated os-volumes / os-snapshots proxy (2.1–2.35) of clouds without Cinder in the catalog.
+ */
 const COMPUTE_PATHS = [
   /^\/v2\.1\/$/,
   /^\/v2\.1\/servers\/detail$/,
   /^\/v2\.1\/servers\/\{id\}$/,
   /^\/v2\.1\/servers\/\{server_id\}\/os-volume_attachments(\/\{id\})?$/,
+  /^\/v2\.1\/os-(volumes|snapshots)(\/detail|\/\{id\})?$/,
 ];
 
 export const TARGETS = [

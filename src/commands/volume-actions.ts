@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import { Refusal } from '../core/errors';
 import { holdsVolumes } from '../core/capabilities';
-import { formatGiB, type Scope, type Volume } from '../core/model';
+import type { VolumeChanges } from '../core/backend';
+import { formatGiB, type Scope, type Snapshot, type Volume } from '../core/model';
 import { ref as makeRef } from '../core/ref';
 import {
   defaultSnapshotName, gibToMiB, minimumExtendGiB, parseKeptUntil, validateDescription, validateExtendGiB, validateName, validateNewSizeGiB,
@@ -142,7 +143,7 @@ async function createSnapshot(ctx: CommandContext, { resource: volume, backend, 
   });
 }
 
-/** Edit the fields the backend lets change (name, description, bootable). */
+/** Edit the fields the backend lets change (name, description, bootable, read-only). */
 export async function editVolume(ctx: CommandContext, arg?: unknown): Promise<void> {
   const target = await pickTarget(ctx, 'volume', arg, 'edit', 'edited');
   if (!target) return;
@@ -152,12 +153,21 @@ export async function editVolume(ctx: CommandContext, arg?: unknown): Promise<vo
     { label: 'Name', description: uiText(volume.name, 80), field: 'name' as const },
     { label: 'Description', description: uiText(volume.description, 80) || '(empty)', field: 'description' as const },
     { label: volume.bootable ? 'Mark as not bootable' : 'Mark as bootable', description: `now ${volume.bootable ? 'bootable' : 'not bootable'}`, field: 'bootable' as const },
+    {
+      label: volume.readOnly ? 'Make read-write' : 'Make read-only',
+      description: `now ${volume.readOnly ? 'read-only' : 'read-write'}${volume.runtimeState === 'available' ? '' : ' · only while available (detached)'}`,
+      field: 'readOnly' as const,
+    },
   ].filter((f) => editable.includes(f.field));
   const field = await vscode.window.showQuickPick(fields, { title: `Edit ${label(volume)}`, placeHolder: 'What to change' });
   if (!field) return;
-  let changes: { name?: string; description?: string; bootable?: boolean };
+  let changes: VolumeChanges;
   if (field.field === 'bootable') {
     changes = { bootable: !volume.bootable };
+  } else if (field.field === 'readOnly') {
+    // Cinder changes the flag only on an available volume; say so rather than send a request it refuses.
+    if (volume.runtimeState !== 'available') throw new Refusal(`${label(volume)} is ${uiText(volume.runtimeState, 40)}; the read-only flag can be changed only while it is available (detached).`);
+    changes = { readOnly: !volume.readOnly };
   } else if (field.field === 'name') {
     const name = await vscode.window.showInputBox({ title: `Rename ${label(volume)}`, value: volume.name, ignoreFocusOut: true, validateInput: (v) => validateName(v, 'volume name') });
     if (name === undefined || validateName(name) || name.trim() === volume.name) return;
@@ -191,18 +201,27 @@ async function pullOne(ctx: CommandContext, { resource: volume, backend, ref }: 
   ctx.jobs.follow(ref, volume, 'pull', { title: `Pulling ${label(volume)}`, failureTitle: 'Pull failed', success: (v) => `${label(v)} is in sync with the backend.` });
 }
 
-/** Delete: modal, type the name; a Waldur delete is a marketplace order that may need approval. */
+/**
+ * Delete: modal, type the name; a Waldur delete is a marketplace order that may need approval.
+ * Where the backend deletes snapshots with their volume on request (OpenStack's `cascade`), a
+ * volume with snapshots is deleted with them only when the modal that names them is confirmed.
+ */
 export async function deleteVolume(ctx: CommandContext, arg?: unknown): Promise<void> {
   const target = await pickTarget(ctx, 'volume', arg, 'delete', 'deleted');
   if (!target) return;
   const { resource: volume, backend, ref } = target;
   const byOrder = backend.capabilities.deleteVolume === 'order';
+  const snapshots: Snapshot[] = backend.capabilities.cascadeDelete ? await withProgress('Looking for snapshots…', (signal) => backend.listSnapshots(volume.id, signal)) : [];
+  const cascade = snapshots.length > 0;
   const detail = byOrder
     ? 'This creates a marketplace termination order. The volume and all its data will be destroyed once the order is executed; depending on your organization, the order may need approval first.'
-    : 'The volume and all its data will be destroyed. This cannot be undone.';
-  const ok = await confirmModal(`Delete ${label(volume)} (${formatGiB(volume.sizeMiB)})?`, detail, 'Delete…');
-  if (!ok || !(await typeNameToConfirm(volume.name, `Delete ${label(volume)}`, volume.id))) return;
-  const outcome = await backend.deleteVolume(volume);
+    : cascade
+      ? `Its snapshots are deleted with it:\n${snapshots.slice(0, 10).map((s) => `• ${uiText(s.name, 80) || s.id} (${formatGiB(s.sizeMiB)})`).join('\n')}${snapshots.length > 10 ? `\n…and ${snapshots.length - 10} more` : ''}\n\nThe volume, its snapshots and all their data will be destroyed. This cannot be undone.`
+      : 'The volume and all its data will be destroyed. This cannot be undone.';
+  const what = cascade ? `${label(volume)} (${formatGiB(volume.sizeMiB)}) and its ${snapshots.length === 1 ? 'snapshot' : `${snapshots.length} snapshots`}` : `${label(volume)} (${formatGiB(volume.sizeMiB)})`;
+  const ok = await confirmModal(`Delete ${what}?`, detail, cascade ? 'Delete All…' : 'Delete…');
+  if (!ok || !(await typeNameToConfirm(volume.name, `Delete ${label(volume)}${cascade ? ' and its snapshots' : ''}`, volume.id))) return;
+  const outcome = await backend.deleteVolume(volume, cascade ? { cascade: true } : undefined);
   if (outcome.kind === 'order') {
     const orderText = outcome.orderId ? `Termination order ${uiText(outcome.orderId, 64)} was created` : 'A termination order was created';
     void vscode.window.showInformationMessage(`${orderText} for ${label(volume)}. It may need approval before the volume is deleted.`, ...(outcome.orderId ? ['Copy Order ID'] : [])).then((choice) => {
@@ -228,15 +247,17 @@ async function projectTarget(ctx: CommandContext, arg: unknown): Promise<{ scope
     const top = await withProgress('Loading projects…', (signal) => backend.listScopes(undefined, signal));
     const holding = (await Promise.all(top.map(async (s) => (holdsVolumes(backend.capabilities, s.kind) ? [s] : backend.listScopes(s))))).flat();
     if (able.length > 1) items.push({ label: uiText(c.record.label, 80), kind: vscode.QuickPickItemKind.Separator });
-    items.push(...holding.map((s) => ({ label: uiText(s.name, 80) || s.id, description: uiText(c.record.label, 60), scope: s, connectionId: c.id })));
+    items.push(...holding.filter((s) => !s.createBlocked).map((s) => ({ label: uiText(s.name, 80) || s.id, description: uiText(c.record.label, 60), scope: s, connectionId: c.id })));
   }
   const picked = await vscode.window.showQuickPick(items, { title: 'Create Volume in…', placeHolder: 'Select the project' });
   return picked?.scope && picked.connectionId ? { scope: picked.scope, connectionId: picked.connectionId } : undefined;
 }
 
 /**
- * Create Volume: name, size (whole GiB), type and description, validated before anything is
- * sent; the new volume is followed until it is available, then revealed in its project.
+ * Create Volume: name, source (blank or one of the project's snapshots, where the backend can),
+ * size (whole GiB, at least the snapshot's), type, availability zone (asked only when there are
+ * several) and description, validated before anything is sent; the new volume is followed until
+ * it is available, then revealed in its project.
  */
 export async function createVolume(ctx: CommandContext, arg?: unknown): Promise<void> {
   const target = await projectTarget(ctx, arg);
@@ -245,18 +266,52 @@ export async function createVolume(ctx: CommandContext, arg?: unknown): Promise<
   if (connection.record.readOnly) throw new Refusal(`${uiText(connection.record.label, 80)} is read-only: no actions are offered.`);
   const create = backend.createVolume?.bind(backend);
   if (!backend.capabilities.createVolume || !create) throw new Refusal(`${backend.capabilities.displayName} can't create volumes here.`);
+  if (target.scope.createBlocked) throw new Refusal(target.scope.createBlocked);
   const where = uiText(target.scope.name, 60);
-  const name = await vscode.window.showInputBox({ title: `New volume in ${where} (1/4)`, prompt: 'Name', ignoreFocusOut: true, validateInput: (v) => validateName(v, 'volume name') });
+  // What is asked depends on the project: its snapshots (a source) and zones (more than one).
+  const [snapshots, zones] = await withProgress('Loading the project…', (signal) => Promise.all([
+    backend.capabilities.createFromSnapshot
+      ? backend.listSnapshots(undefined, signal).then((all) => all.filter((s) => s.projectId === target.scope.id && s.runtimeState === 'available'))
+      : Promise.resolve([] as Snapshot[]),
+    backend.listAvailabilityZones?.(target.scope, signal) ?? Promise.resolve([] as string[]),
+  ]));
+  const steps = 4 + (snapshots.length ? 1 : 0) + (zones.length > 1 ? 1 : 0);
+  let step = 0;
+  const title = (): string => `New volume in ${where} (${++step}/${steps})`;
+  const name = await vscode.window.showInputBox({ title: title(), prompt: 'Name', ignoreFocusOut: true, validateInput: (v) => validateName(v, 'volume name') });
   if (name === undefined || validateName(name)) return;
-  const size = await vscode.window.showInputBox({ title: `New volume in ${where} (2/4)`, prompt: 'Size in GiB (whole number)', value: '1', ignoreFocusOut: true, validateInput: validateNewSizeGiB });
-  if (size === undefined || validateNewSizeGiB(size)) return;
+  let source: Snapshot | undefined;
+  if (snapshots.length) {
+    const BLANK = { label: '$(file) Blank volume', snapshot: undefined as Snapshot | undefined };
+    const picked = await vscode.window.showQuickPick([BLANK, { label: 'From a snapshot', kind: vscode.QuickPickItemKind.Separator, snapshot: undefined }, ...snapshots.map((s) => ({
+      label: `$(device-camera) ${uiText(s.name, 80) || s.id}`,
+      description: uiText([formatGiB(s.sizeMiB), s.sourceVolumeName ? `of ${s.sourceVolumeName}` : undefined].filter(Boolean).join(' · '), 120),
+      snapshot: s,
+    }))], { title: title(), placeHolder: 'Start from a blank volume or a snapshot' });
+    if (!picked) return;
+    source = picked.snapshot;
+  }
+  const minGiB = source?.sizeMiB ? Math.ceil(source.sizeMiB / 1024) : 1;
+  const size = await vscode.window.showInputBox({
+    title: title(), prompt: `Size in GiB (whole number${source ? `, at least the snapshot's ${minGiB}` : ''})`, value: String(minGiB), ignoreFocusOut: true,
+    validateInput: (v) => validateNewSizeGiB(v, minGiB),
+  });
+  if (size === undefined || validateNewSizeGiB(size, minGiB)) return;
   const types = await withProgress('Loading volume types…', (signal) => backend.listVolumeTypes(target.scope, signal));
   const DEFAULT = { label: '(the default type)', type: undefined as string | undefined };
-  const type = await vscode.window.showQuickPick([DEFAULT, ...types.map((t) => ({ label: uiText(t.name) || t.id, description: uiText(t.description, 120), type: t.name }))], { title: `New volume in ${where} (3/4)`, placeHolder: 'Volume type' });
+  const type = await vscode.window.showQuickPick([DEFAULT, ...types.map((t) => ({ label: uiText(t.name) || t.id, description: uiText(t.description, 120), type: t.name }))], { title: title(), placeHolder: 'Volume type' });
   if (!type) return;
-  const description = await vscode.window.showInputBox({ title: `New volume in ${where} (4/4)`, prompt: 'Description (optional)', ignoreFocusOut: true, validateInput: validateDescription });
+  let availabilityZone: string | undefined;
+  if (zones.length > 1) {
+    const zone = await vscode.window.showQuickPick(zones.map((z) => ({ label: uiText(z, 80), zone: z })), { title: title(), placeHolder: 'Availability zone' });
+    if (!zone) return;
+    availabilityZone = zone.zone;
+  }
+  const description = await vscode.window.showInputBox({ title: title(), prompt: 'Description (optional)', ignoreFocusOut: true, validateInput: validateDescription });
   if (description === undefined || validateDescription(description)) return;
-  const volume = await create(target.scope, { name: name.trim(), sizeGiB: Number(size.trim()), description: description.trim() || undefined, typeName: type.type });
+  const volume = await create(target.scope, {
+    name: name.trim(), sizeGiB: Number(size.trim()), description: description.trim() || undefined, typeName: type.type, availabilityZone, snapshotId: source?.id,
+  });
   ctx.jobs.followNew(makeRef(target.connectionId, 'volume', volume.id), { ...volume, projectId: volume.projectId ?? target.scope.id }, 'create', {
     title: `Creating ${label(volume)} (${formatGiB(volume.sizeMiB)})`,
     failureTitle: 'Create volume failed',

@@ -141,6 +141,7 @@ export class ConnectionManager implements vscode.Disposable {
         const backend = await createBackend(d, await this.store.secret(c.id), this.backendOptions(c.id));
         c.url = backend.endpoint;
         c.backend = backend;
+        if (backend.notice) this.log.info(`[connection] ${plainText(c.record.label, 80)}: ${backend.notice}`);
       } else {
         const token = await this.store.secret(c.id);
         if (!token) {

@@ -22,6 +22,11 @@ export interface Backend {
   readonly endpoint: string;
   readonly capabilities: Capabilities;
   readonly rules: BackendRules;
+  /**
+   * A sentence about how this connection works when it is not the usual way (an OpenStack cloud
+   * reached through Nova's os-volumes proxy: fewer actions), for the connection's tooltip.
+   */
+  readonly notice?: string;
 
   whoAmI(signal?: AbortSignal): Promise<Identity>;
   /** The top level (no parent) or the scopes below `parent` (organizations → projects). */
@@ -48,16 +53,19 @@ export interface Backend {
   extendVolume(volume: Volume, newSizeMiB: number): Promise<void>;
   retypeVolume(volume: Volume, type: VolumeType): Promise<void>;
   snapshotVolume(volume: Volume, input: { name: string; description?: string; keptUntil?: string }): Promise<Snapshot>;
-  updateVolume(volume: Volume, changes: { name?: string; description?: string; bootable?: boolean }): Promise<Volume>;
-  deleteVolume(volume: Volume): Promise<DeleteOutcome>;
+  updateVolume(volume: Volume, changes: VolumeChanges): Promise<Volume>;
+  /** `cascade` (when `capabilities.cascadeDelete`): its snapshots are deleted with it. */
+  deleteVolume(volume: Volume, options?: { cascade?: boolean }): Promise<DeleteOutcome>;
   restoreSnapshot(snapshot: Snapshot, input: { name: string; description?: string }): Promise<Volume>;
   updateSnapshot(snapshot: Snapshot, changes: { name?: string; description?: string; keptUntil?: string | null }): Promise<Snapshot>;
   deleteSnapshot(snapshot: Snapshot): Promise<void>;
 
   /** Puts the snapshot's data back into its volume in place (the volume's later writes are lost). */
   revertToSnapshot?(snapshot: Snapshot): Promise<void>;
-  /** A new blank volume in a scope that holds volumes; present when `capabilities.createVolume`. */
+  /** A new volume in a scope that holds volumes; present when `capabilities.createVolume`. */
   createVolume?(scope: Scope, input: NewVolume): Promise<Volume>;
+  /** The availability zones a new volume may go to (Create Volume asks only when there are several). */
+  listAvailabilityZones?(scope: Scope, signal?: AbortSignal): Promise<string[]>;
 
   // Present when the capabilities list them (Waldur: sync from the backend, drop the record only).
   pullVolume?(volume: Volume): Promise<void>;
@@ -73,6 +81,16 @@ export interface NewVolume {
   description?: string;
   typeName?: string;
   availabilityZone?: string;
+  /** Start from this snapshot's data (size at least the snapshot's; `capabilities.createFromSnapshot`). */
+  snapshotId?: string;
+}
+
+/** The fields Edit changes (each only where `capabilities.editable.volume` lists it). */
+export interface VolumeChanges {
+  name?: string;
+  description?: string;
+  bootable?: boolean;
+  readOnly?: boolean;
 }
 
 /**

@@ -13,7 +13,7 @@ export type Action = VolumeAction | SnapshotAction;
 
 export type ActionFor<K extends 'volume' | 'snapshot'> = K extends 'volume' ? VolumeAction : SnapshotAction;
 
-export const VOLUME_FIELDS = ['name', 'description', 'bootable'] as const;
+export const VOLUME_FIELDS = ['name', 'description', 'bootable', 'readOnly'] as const;
 export const SNAPSHOT_FIELDS = ['name', 'description', 'keptUntil'] as const;
 export type VolumeField = (typeof VOLUME_FIELDS)[number];
 export type SnapshotField = (typeof SNAPSHOT_FIELDS)[number];
@@ -40,6 +40,13 @@ export interface Capabilities {
   readonly anyStatusActions: readonly Action[];
   /** A new blank volume can be created in a scope that holds volumes (`Backend.createVolume`). */
   readonly createVolume: boolean;
+  /** Create Volume can start from a snapshot of the project (`NewVolume.snapshotId`). */
+  readonly createFromSnapshot?: boolean;
+  /**
+   * A volume with snapshots: deleted together with them on request (`cascade`); without it the
+   * server refuses such a delete, so the client refuses first, naming the snapshots.
+   */
+  readonly cascadeDelete?: boolean;
 }
 
 export function hasVolumeAction(c: Capabilities, action: VolumeAction): boolean {

@@ -8,7 +8,10 @@ import { ApiError, httpError, parseErrorBody, type ErrorBodyParser } from './err
 export interface FetchOptions {
   /** Per-request timeout; default 30 s. */
   timeoutMs?: number;
-  /** Injected fetch (tests, latency wrappers); default globalThis.fetch. */
+  /**
+   * Injected fetch (tests, latency wrappers, a connection's TLS transport); default
+   * globalThis.fetch. An {@link ApiError} it throws reaches the caller unchanged.
+   */
   fetch?: (request: Request) => Promise<Response>;
   /** Called for each finished request (for logging). */
   onRequestDone?: (info: { method: string; url: string; status: number; ms: number }) => void;
@@ -30,6 +33,8 @@ export function timedFetch(options: FetchOptions): (request: Request) => Promise
       options.onRequestDone?.({ method: request.method, url: url.pathname + url.search, status: response.status, ms: Date.now() - started });
       return response;
     } catch (cause) {
+      // Already a domain error (e.g. a connection's CA bundle that cannot be read): said as it is.
+      if (cause instanceof ApiError) throw cause;
       if (timeout.aborted) {
         // A POST that timed out may still have been applied: say so rather than invite a retry.
         const maybeApplied = request.method === 'GET' || request.method === 'HEAD' ? '' : '; it may still have been applied, so refresh before trying again';

@@ -20,6 +20,8 @@ export interface Scope {
   kind: ScopeKind;
   name: string;
   description?: string;
+  /** Why no volume can be created here though the backend creates volumes (shown instead of offering it). */
+  createBlocked?: string;
   /** The scope it belongs to (a project's organization). */
   parentId?: string;
 }
@@ -33,6 +35,8 @@ export interface Volume {
   /** The block-storage status (Cinder's), lower-case: `available`, `in-use`, `extending`… */
   runtimeState: string;
   bootable: boolean;
+  /** Attached read-only (Cinder's `readonly` flag); undefined where the backend has no such flag. */
+  readOnly?: boolean;
   typeName?: string;
   availabilityZone?: string;
   instanceId?: string;
@@ -54,6 +58,7 @@ export interface Snapshot {
   sizeMiB: number | undefined;
   status: Status;
   runtimeState: string;
+  projectId?: string;
   projectName?: string;
   sourceVolumeId?: string;
   sourceVolumeName?: string;

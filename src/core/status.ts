@@ -14,14 +14,17 @@ export interface Status {
 export const isBusy = (r: { status: Status }): boolean => r.status.category === 'busy';
 export const isErred = (r: { status: Status }): boolean => r.status.category === 'error';
 
+const BUSY_WITHOUT_ING = new Set(['reserved', 'maintenance']);
+
 /**
  * Cinder's volume/snapshot status (the runtime state both backends report), lower-case:
- * `…ing` is busy (except `error_…`), `error…` is an error, anything else is stable.
+ * `…ing` is busy (except `error_…`), and so are `reserved` (an attachment Nova has not completed
+ * yet) and `maintenance`; `error…` is an error, anything else is stable.
  */
 export function blockStorageStatus(raw: string | null | undefined): Status {
   const label = (raw ?? '').trim().toLowerCase();
   if (label.startsWith('error')) return { category: 'error', label };
-  if (/ing$/.test(label)) return { category: 'busy', label };
+  if (/ing$/.test(label) || BUSY_WITHOUT_ING.has(label)) return { category: 'busy', label };
   return { category: 'stable', label };
 }
 

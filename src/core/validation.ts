@@ -23,9 +23,10 @@ export function validateExtendGiB(input: string, currentMiB: number | undefined)
 }
 
 /** The size typed for a new volume: a whole number of GiB, at least 1. */
-export function validateNewSizeGiB(input: string): string | undefined {
+export function validateNewSizeGiB(input: string, minimumGiB = 1): string | undefined {
   const text = input.trim();
-  if (!/^\d+$/.test(text) || Number(text) < 1) return 'Enter the size as a whole number of GiB, at least 1.';
+  const min = Math.max(1, Math.ceil(minimumGiB));
+  if (!/^\d+$/.test(text) || Number(text) < min) return `Enter the size as a whole number of GiB, at least ${min}${min > 1 ? ' (the snapshot\'s size)' : ''}.`;
   if (Number(text) * MIB_PER_GIB > MAX_SIZE_MIB) return `That is more than the largest possible volume (${Math.floor(MAX_SIZE_MIB / MIB_PER_GIB)} GiB).`;
   return undefined;
 }

@@ -22,6 +22,8 @@ export interface ConnectionInfo {
   /** `alice @ waldur.example.com`. */
   who: string;
   readOnly: boolean;
+  /** The backend's notice (legacy mode and what it lacks), a paragraph of the tooltip. */
+  notice?: string;
 }
 
 export interface ConnectionNode { kind: 'connection'; id: string; connectionId: string; info: ConnectionInfo; parent?: undefined }
@@ -134,7 +136,7 @@ export function contextValue(node: TreeNode, pc: PresentContext): string {
     }
     case 'scope': {
       const caps = pc.backend?.capabilities;
-      const create = caps?.createVolume && holdsVolumes(caps, node.scope.kind) && !pc.viewer.readOnly;
+      const create = caps?.createVolume && holdsVolumes(caps, node.scope.kind) && !pc.viewer.readOnly && !node.scope.createBlocked;
       return `scope;level=${node.scope.kind};${create ? 'can=create;' : ''}`;
     }
     case 'volume': {
@@ -224,6 +226,7 @@ function connectionPresentation(node: ConnectionNode, cv: string): Presentation 
     `**${escapeMarkdown(i.label)}**`, '',
     escapeMarkdown(i.who),
     i.readOnly ? '\n\nRead-only: browse and inspect; no action is offered.' : '',
+    i.notice ? `\n\n${escapeMarkdown(plainText(i.notice, 400))}` : '',
     i.problem ? `\n\n${escapeMarkdown(i.problem)}` : '',
   ].join('');
   return { id: node.id, label: plainText(i.label) || '(unnamed connection)', description, tooltip, icon, contextValue: cv, collapsible: 'collapsed' };

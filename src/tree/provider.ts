@@ -60,7 +60,7 @@ export class VolumeTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
   private infoOf(c: Connection): ConnectionInfo {
     return {
       label: c.record.label, kind: c.record.descriptor.kind, state: c.state, problem: c.problem,
-      who: this.connections.describe(c), readOnly: c.record.readOnly,
+      who: this.connections.describe(c), readOnly: c.record.readOnly, notice: c.backend?.notice,
     };
   }
 

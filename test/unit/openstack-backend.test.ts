@@ -7,7 +7,9 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { ApiError, createBackend, snapshotActionBlocker, type Volume } from '../../src/core/index';
+import { ApiError, createBackend, snapshotActionBlocker, volumeActionBlocker, type Volume } from '../../src/core/index';
+import { openstackOf } from '../../src/backends/openstack/records';
+import { gone, until } from './helpers/poll';
 import type { OpenStackBackend } from '../../src/backends/openstack/backend';
 
 const cloudsYaml = process.env.VE_OPENSTACK_CLOUDS ?? path.resolve(__dirname, '../../.vscode-test/openstack/clouds.yaml');
@@ -34,17 +36,6 @@ after(async () => {
   }
 });
 
-/** Reads until `done` or the time runs out (Cinder moves through `creating`, `extending`…). */
-async function until<T>(read: () => Promise<T>, done: (x: T) => boolean, what: string, ms = 60_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const x = await read();
-    if (done(x)) return x;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 300));
-  }
-}
-const gone = async (read: () => Promise<unknown>): Promise<boolean> => read().then(() => false, (err) => err instanceof ApiError && err.isNotFound);
 const name = (what: string): string => `ve-test-${what}-${Date.now().toString(36)}`;
 
 test('Keystone: a password cloud of clouds.yaml signs in; its projects are the scope level', async (t) => {
@@ -173,4 +164,105 @@ test("a volume that ends in error carries Cinder's own user message (what a fail
   } finally {
     await admin.deleteVolumeType(typeId).catch(() => undefined);
   }
+});
+
+const demoScope = () => ({ id: projectId, kind: 'project' as const, name: 'demo' });
+
+test('attach and detach through the real Nova: the seeded server vm1 is in the picker; in-use with server name and device; snapshot and extend while in use; detached → available', async (t) => {
+  if (skip) return t.skip(skip);
+  const fresh = await backend.createVolume(demoScope(), { name: name('attach'), sizeGiB: 1 });
+  created.push({ kind: 'volume', id: fresh.id });
+  let v = await until(() => backend.getVolume(fresh.id), (x) => x.status.category !== 'busy', 'the volume to be created');
+  const instances = await backend.listAttachableInstances(v);
+  const vm1 = instances.find((i) => i.name === 'vm1');
+  assert.ok(vm1, `vm1 is offered (${instances.map((i) => `${i.name} ${i.statusLabel}`).join(', ')})`);
+  assert.match(vm1.statusLabel, /^(ACTIVE|SHUTOFF)$/);
+
+  await backend.attachVolume(v, vm1);
+  v = await until(() => backend.getVolume(v.id), (x) => x.status.category !== 'busy', 'the attach', 90_000);
+  assert.equal(v.runtimeState, 'in-use');
+  assert.equal(v.instanceId, vm1.id);
+  assert.equal(v.instanceName, 'vm1', 'the server name comes from Nova');
+  assert.match(v.device ?? '', /^\/dev\//);
+  assert.match(volumeActionBlocker(backend, 'attach', v, { isStaff: false }) ?? '', /already attached to vm1/);
+  assert.equal(volumeActionBlocker(backend, 'detach', v, { isStaff: false }), undefined);
+
+  // Snapshot of an in-use volume: `force` below 3.66 (the backend sends it), none needed from 3.66.
+  const snap = await backend.snapshotVolume(v, { name: name('inuse-snap') });
+  created.push({ kind: 'snapshot', id: snap.id });
+  assert.equal((await until(() => backend.getSnapshot(snap.id), (x) => x.status.category !== 'busy', 'the in-use snapshot')).runtimeState, 'available');
+
+  // Extend in use (3.42+): Cinder asks Nova to tell the (fake) hypervisor; the volume stays in-use.
+  assert.equal(volumeActionBlocker(backend, 'extend', v, { isStaff: false }), undefined);
+  await backend.extendVolume(v, 2048);
+  v = await until(() => backend.getVolume(v.id), (x) => x.status.category !== 'busy' && x.sizeMiB === 2048, 'the in-use extend', 90_000);
+  assert.equal(v.runtimeState, 'in-use');
+
+  const details = await backend.details('volume', v.id);
+  const attachment = details.sections.find((s) => s.id === 'attachment');
+  assert.ok(attachment?.type === 'fields' && attachment.fields.some((f) => f.value.text === 'vm1'), 'the panel names the server');
+
+  await backend.detachVolume(v);
+  v = await until(() => backend.getVolume(v.id), (x) => x.status.category !== 'busy', 'the detach', 90_000);
+  assert.equal(v.runtimeState, 'available');
+  assert.equal(v.instanceId, undefined);
+  await backend.deleteSnapshot(await backend.getSnapshot(snap.id));
+  await until(() => gone(() => backend.getSnapshot(snap.id)), Boolean, 'the snapshot to go');
+});
+
+test('read-only flag, a volume from a snapshot (bigger than it), zones, and delete with its snapshots (cascade)', async (t) => {
+  if (skip) return t.skip(skip);
+  assert.deepEqual(await backend.listAvailabilityZones(demoScope()), ['nova']);
+  const fresh = await backend.createVolume(demoScope(), { name: name('flags'), sizeGiB: 1 });
+  created.push({ kind: 'volume', id: fresh.id });
+  let v = await until(() => backend.getVolume(fresh.id), (x) => x.status.category !== 'busy', 'the volume to be created');
+  assert.equal(v.readOnly, false);
+  v = await backend.updateVolume(v, { readOnly: true });
+  assert.equal(v.readOnly, true, 'Cinder keeps the flag (metadata readonly=True)');
+  v = await backend.updateVolume(v, { readOnly: false });
+  assert.equal(v.readOnly, false);
+
+  const snap = await backend.snapshotVolume(v, { name: name('src') });
+  created.push({ kind: 'snapshot', id: snap.id });
+  const ready = await until(() => backend.getSnapshot(snap.id), (x) => x.status.category !== 'busy', 'the snapshot');
+  assert.equal(ready.projectId, projectId);
+  const copy = await backend.createVolume(demoScope(), { name: name('from-snap'), sizeGiB: 2, snapshotId: ready.id, availabilityZone: 'nova' });
+  created.push({ kind: 'volume', id: copy.id });
+  const c = await until(() => backend.getVolume(copy.id), (x) => x.status.category !== 'busy', 'the volume from the snapshot');
+  assert.equal(c.runtimeState, 'available');
+  assert.equal(c.sizeMiB, 2048);
+  assert.equal(openstackOf(c).snapshotId, ready.id);
+
+  // Without cascade Cinder refuses (its own message); with it, the volume and its snapshot go.
+  const refused = await backend.deleteVolume(v).then(() => undefined, (e: unknown) => e);
+  assert.ok(refused instanceof ApiError && refused.status === 400 && /snapshots/.test(refused.message), String(refused));
+  await backend.deleteVolume(v, { cascade: true });
+  await until(() => gone(() => backend.getVolume(v.id)), Boolean, 'the volume to go with its snapshot');
+  assert.ok(await gone(() => backend.getSnapshot(ready.id)), 'its snapshot went with it');
+  await backend.deleteVolume(c);
+  await until(() => gone(() => backend.getVolume(c.id)), Boolean, 'the copy to go');
+});
+
+test('an admin also sees the other projects (all_tenants): demo\'s volumes and servers, in-place actions only', async (t) => {
+  if (skip) return t.skip(skip);
+  const admin = await createBackend({ kind: 'openstack', cloud: 'admin', cloudsYaml }) as OpenStackBackend;
+  assert.equal((await admin.whoAmI()).isStaff, true);
+  const scopes = await admin.listScopes();
+  // Every project of the stack (others, such as the bench's, may exist too), sorted by name.
+  const names = scopes.map((s) => s.name);
+  for (const n of ['admin', 'demo', 'research', 'service']) assert.ok(names.includes(n), `${n} is listed (${names.join(', ')})`);
+  assert.deepEqual(names, [...names].sort((a, b) => a.localeCompare(b)));
+  const demo = scopes.find((s) => s.name === 'demo')!;
+  assert.match(demo.description ?? '', /all_tenants/);
+  assert.match(demo.createBlocked ?? '', /admin's own project/);
+  assert.equal(scopes.find((s) => s.name === 'admin')!.createBlocked, undefined);
+  const volumes = await admin.listVolumes(demo);
+  const boot = volumes.find((v) => v.name === 'vm1-boot');
+  assert.ok(boot, `demo's boot volume is listed for the admin (${volumes.map((v) => v.name).join(', ')})`);
+  assert.equal(boot.projectName, 'demo');
+  assert.equal(boot.instanceName, 'vm1', 'the server name through Nova with all_tenants');
+  assert.ok(!(await admin.listVolumes(scopes.find((s) => s.name === 'admin')!)).some((v) => v.id === boot.id), 'the admin\'s own project does not list it');
+  assert.equal((await admin.getVolume(boot.id)).name, 'vm1-boot');
+  assert.match(volumeActionBlocker(admin, 'snapshot', boot, { isStaff: true }) ?? '', /all_tenants/);
+  assert.ok((await admin.listAttachableInstances(boot)).some((i) => i.name === 'vm1'), 'demo\'s servers are the picker for demo\'s volume');
 });

@@ -32,11 +32,13 @@ test('errors first: Erred, or a Cinder error_* status, even while "moving"', () 
   assert.equal(waldurStatus('Update Scheduled', 'error_extending').category, 'error');
 });
 
-test('block-storage status (Cinder): -ing busy, error* error, anything else stable', () => {
+test('block-storage status (Cinder): -ing, reserved and maintenance busy, error* error, anything else stable', () => {
   assert.deepEqual(blockStorageStatus('In-Use'), { category: 'stable', label: 'in-use' });
+  assert.deepEqual(blockStorageStatus('reserved'), { category: 'busy', label: 'reserved' });
+  assert.deepEqual(blockStorageStatus('awaiting-transfer'), { category: 'stable', label: 'awaiting-transfer' });
   assert.deepEqual(blockStorageStatus('extending'), { category: 'busy', label: 'extending' });
   assert.deepEqual(blockStorageStatus('error_deleting'), { category: 'error', label: 'error_deleting' });
-  assert.deepEqual(blockStorageStatus('maintenance'), { category: 'stable', label: 'maintenance' });
+  assert.deepEqual(blockStorageStatus('maintenance'), { category: 'busy', label: 'maintenance' });
   assert.equal(actionGerund('extend'), 'extending');
   assert.equal(actionGerund('attach'), 'attaching');
   assert.equal(actionGerund('retype'), 'retyping');

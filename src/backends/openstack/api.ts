@@ -41,9 +41,13 @@ function serviceBase(url: string, version: RegExp): string {
   return url.replace(/\/+$/, '').replace(version, '');
 }
 
+/** The version (and project) at the end of a compute endpoint: `…/v2.1`, `…/v2.1/<project>`, `…/v2/<project>`. */
+const NOVA_VERSION = /\/v2(\.1)?(\/[^/]+)?$/;
+
 /** A fetch that sends the project's token and asks for a fresh one once after a 401. */
 function authFetch(keystone: Keystone, projectId: string, http: FetchOptions): (request: Request) => Promise<Response> {
-  const send = timedFetch(http);
+  // Over the cloud's own transport (its cacert / verify: false), like Keystone's requests.
+  const send = timedFetch({ ...http, fetch: keystone.fetch });
   return async (request: Request) => {
     const retry = request.clone();
     const token = await keystone.token(projectId, false, request.signal);
@@ -78,21 +82,44 @@ export async function projectApi(keystone: Keystone, projectId: string, http: Fe
     novaUrl = undefined;
   }
   const cinderBase = serviceBase(cinderUrl, /\/v3(\/[^/]+)?$/);
-  const novaBase = novaUrl ? serviceBase(novaUrl, /\/v2(\.1)?(\/[^/]+)?$/) : undefined;
-  const [volumeMax, computeMax] = await Promise.all([maxVersion(cinderBase, '/v3/', http, token.id), novaBase ? maxVersion(novaBase, '/v2.1/', http, token.id) : undefined]);
+  const novaBase = novaUrl ? serviceBase(novaUrl, NOVA_VERSION) : undefined;
+  const versions = { ...http, fetch: keystone.fetch };
+  const [volumeMax, computeMax] = await Promise.all([maxVersion(cinderBase, '/v3/', versions, token.id), novaBase ? maxVersion(novaBase, '/v2.1/', versions, token.id) : undefined]);
   const volumeVersion = lower(volumeMax ?? [3, 0], WANTED.volume);
   const computeVersion = lower(computeMax ?? [2, 1], WANTED.compute);
-  const headers = (service: string, v: Microversion) => ({
-    'OpenStack-API-Version': `${service} ${v[0]}.${v[1]}`,
-    Accept: 'application/json',
-    'User-Agent': http.userAgent ?? 'volume-explorer',
-  });
-  const cinder = createClient<BlockStoragePaths>({ baseUrl: cinderBase, fetch: authFetch(keystone, projectId, http), headers: headers('volume', volumeVersion) });
-  const nova = novaBase ? createClient<ComputePaths>({
-    baseUrl: novaBase, fetch: authFetch(keystone, projectId, http),
-    headers: { ...headers('compute', computeVersion), 'X-OpenStack-Nova-API-Version': `${computeVersion[0]}.${computeVersion[1]}` },
-  }) : undefined;
+  const cinder = createClient<BlockStoragePaths>({ baseUrl: cinderBase, fetch: authFetch(keystone, projectId, http), headers: versionHeaders('volume', volumeVersion, http) });
+  const nova = novaBase ? novaClient(keystone, projectId, novaBase, computeVersion, http) : undefined;
   return { projectId, cinder, nova, volumeVersion, computeVersion };
+}
+
+function versionHeaders(service: string, v: Microversion, http: { userAgent?: string }): Record<string, string> {
+  return { 'OpenStack-API-Version': `${service} ${v[0]}.${v[1]}`, Accept: 'application/json', 'User-Agent': http.userAgent ?? 'volume-explorer' };
+}
+
+/** Nova at microversion `v`, with the old header as well (Nova before 2.27 reads only that one). */
+function novaClient(keystone: Keystone, projectId: string, novaBase: string, v: Microversion, http: FetchOptions & { userAgent?: string }): Client<ComputePaths> {
+  return createClient<ComputePaths>({
+    baseUrl: novaBase, fetch: authFetch(keystone, projectId, http),
+    headers: { ...versionHeaders('compute', v, http), 'X-OpenStack-Nova-API-Version': `${v[0]}.${v[1]}` },
+  });
+}
+
+/** Nova alone for one project, at a fixed microversion (the legacy backend's os-volumes proxy). */
+export interface ComputeApi {
+  projectId: string;
+  nova: Client<ComputePaths>;
+  computeVersion: Microversion;
+}
+
+/**
+ * Nova for one project at `version`, sent as is — not the cloud's maximum: the os-volumes and
+ * os-snapshots proxy answers only up to 2.35. No version document is read. Fails with Keystone's
+ * clear error when the catalog has no compute endpoint for the cloud's region and interface.
+ */
+export async function computeApi(keystone: Keystone, projectId: string, version: Microversion, http: FetchOptions & { userAgent?: string }): Promise<ComputeApi> {
+  const token = await keystone.token(projectId);
+  const novaBase = serviceBase(keystone.endpoint(token, COMPUTE_TYPES), NOVA_VERSION);
+  return { projectId, nova: novaClient(keystone, projectId, novaBase, version, http), computeVersion: version };
 }
 
 /** `unwrap` with OpenStack's error bodies. */

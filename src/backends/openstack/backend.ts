@@ -1,4 +1,4 @@
-import type { Backend, NewVolume, ResourceDetails } from '../../core/backend';
+import type { Backend, NewVolume, ResourceDetails, VolumeChanges } from '../../core/backend';
 import type { Capabilities } from '../../core/capabilities';
 import { errorSection, field, longText, text, timeValue, yesNo, type DetailSection, type TableRow } from '../../core/details';
 import { ApiError } from '../../core/errors';
@@ -20,14 +20,19 @@ export const OPENSTACK_CAPABILITIES: Capabilities = {
   snapshotActions: ['restore', 'revert', 'edit', 'delete'],
   scopeLevels: [{ kind: 'project', singular: 'project', plural: 'projects', icon: 'project' }],
   deleteVolume: 'accepted',
-  editable: { volume: ['name', 'description', 'bootable'], snapshot: ['name', 'description'] },
+  editable: { volume: ['name', 'description', 'bootable', 'readOnly'], snapshot: ['name', 'description'] },
   anyStatusActions: [],
   createVolume: true,
+  createFromSnapshot: true,
+  cascadeDelete: true,
 };
 
 /** Cinder's page size (its default cap, `osapi_max_limit`, is 1000). */
 const PAGE = 500;
+/** Nova's page size (its default cap, `max_limit`, is 1000). */
+const SERVER_PAGE = 1000;
 const nameCollator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
+const FOREIGN_CREATE = 'This project is seen as admin through all_tenants: a volume made from here would belong to the admin\'s own project. Sign in to this project to create volumes in it.';
 
 /**
  * A native OpenStack cloud of clouds.yaml: Keystone for tokens and projects, Cinder for volumes,
@@ -43,14 +48,20 @@ export class OpenStackBackend implements Backend {
   private readonly projectNames = new Map<string, string>();
   /** Which project a volume or snapshot id belongs to (ids are global, URLs are per project). */
   private readonly projectOf = new Map<string, string>();
+  /**
+   * Projects an admin sees without a role in them (`GET /v3/projects`): read through the admin's
+   * own project with `all_tenants` and `project_id`, as openstacksdk's `volumes(all_tenants=True)`.
+   */
+  private readonly foreign = new Set<string>();
+  private home: string | undefined;
 
   private readonly pageSize: number;
   private readonly concurrency: number;
   private readonly markerOnly: boolean;
 
   /** `paging.marker` follows `marker` even where counts exist (the bench compares the two). */
-  constructor(readonly cloud: CloudConfig, secret: string | undefined, private readonly http: FetchOptions & { userAgent?: string; paging?: { pageSize?: number; concurrency?: number; marker?: boolean } } = {}) {
-    this.keystone = new Keystone(cloud, secret, http);
+  constructor(readonly cloud: CloudConfig, secret: string | undefined, private readonly http: FetchOptions & { userAgent?: string; paging?: { pageSize?: number; concurrency?: number; marker?: boolean } } = {}, keystone?: Keystone) {
+    this.keystone = keystone ?? new Keystone(cloud, secret, http);
     this.pageSize = Math.max(1, Math.min(1000, http.paging?.pageSize ?? PAGE));
     this.concurrency = Math.max(1, http.paging?.concurrency ?? 4);
     this.markerOnly = http.paging?.marker === true;
@@ -62,7 +73,9 @@ export class OpenStackBackend implements Backend {
     await this.keystone.token(undefined, false, signal);
   }
 
+  /** The clients for a project: its own scoped ones, or the admin's for a project seen through all_tenants. */
   private api(projectId: string): Promise<ProjectApi> {
+    if (this.foreign.has(projectId) && this.home) projectId = this.home;
     let api = this.apis.get(projectId);
     if (!api) {
       api = projectApi(this.keystone, projectId, this.http);
@@ -85,11 +98,32 @@ export class OpenStackBackend implements Backend {
     return { username: token.userName ?? this.cloud.auth.username ?? '', fullName: token.userName ?? '', isStaff: token.roles.includes('admin') };
   }
 
+  /** A list filter that keeps to one project: nothing for the user's own, all_tenants + project_id for an admin's view of another. */
+  private only(projectId: string): Record<string, string> {
+    return this.foreign.has(projectId) ? { all_tenants: '1', project_id: projectId } : {};
+  }
+
+  /**
+   * The projects the user can reach (`/v3/auth/projects`); for an admin also every other project
+   * of the cloud, marked as seen through all_tenants (in-place actions only: anything created
+   * from there would belong to the admin's project).
+   */
   async listScopes(parent?: Scope, signal?: AbortSignal): Promise<Scope[]> {
     if (parent) return [];
     const projects = await this.keystone.projects(signal);
-    for (const p of projects) this.projectNames.set(p.id, p.name);
-    return projects.map((p) => ({ id: p.id, kind: 'project' as const, name: p.name })).sort((a, b) => a.name.localeCompare(b.name));
+    const own = new Set(projects.map((p) => p.id));
+    const token = await this.keystone.token(undefined, false, signal);
+    const others = token.roles.includes('admin') && token.projectId && this.cloud.authType !== 'v3applicationcredential'
+      ? await this.keystone.allProjects(signal).then((all) => all.filter((p) => !own.has(p.id)), () => [])
+      : [];
+    this.home = token.projectId;
+    this.foreign.clear();
+    for (const p of others) this.foreign.add(p.id);
+    for (const p of [...projects, ...others]) this.projectNames.set(p.id, p.name);
+    return [
+      ...projects.map((p) => ({ id: p.id, kind: 'project' as const, name: p.name })),
+      ...others.map((p) => ({ id: p.id, kind: 'project' as const, name: p.name, description: 'another project, seen as admin (all_tenants)', createBlocked: FOREIGN_CREATE })),
+    ].sort((a, b) => a.name.localeCompare(b.name));
   }
 
   private async projectsToSearch(signal?: AbortSignal): Promise<string[]> {
@@ -103,8 +137,8 @@ export class OpenStackBackend implements Backend {
    * the pages must add up (the count, unique ids), or the listing fails — never a silent partial.
    * Sorted by id so pages are stable while they are read.
    */
-  private allVolumes(api: ProjectApi, signal?: AbortSignal): Promise<CinderVolume[]> {
-    return this.allPages<CinderVolume>(api, '/v3/{project_id}/volumes/detail', 'volumes', {}, signal);
+  private allVolumes(api: ProjectApi, projectId: string, signal?: AbortSignal): Promise<CinderVolume[]> {
+    return this.allPages<CinderVolume>(api, '/v3/{project_id}/volumes/detail', 'volumes', this.only(projectId), signal);
   }
 
   /** Every record of a Cinder list (volumes or snapshots), paged as described above. */
@@ -149,20 +183,49 @@ export class OpenStackBackend implements Backend {
     return all;
   }
 
-  private async serverNames(api: ProjectApi, signal?: AbortSignal): Promise<Map<string, string>> {
+  /** Every server of the project, following Nova's `marker` (it caps a page at `max_limit`, 1000 by default). */
+  private async servers(api: ProjectApi, projectId: string, signal?: AbortSignal): Promise<NovaServer[]> {
+    const nova = novaOf(api);
+    const all: NovaServer[] = [];
+    for (let marker: string | undefined; ;) {
+      const { data } = await call(nova.GET('/v2.1/servers/detail', { params: { query: { limit: SERVER_PAGE, ...this.only(projectId), ...(marker ? { marker } : {}) } as never }, signal }));
+      const page = listOf<NovaServer>(data, 'servers', 'servers');
+      all.push(...page);
+      // Nova says whether more follow with a `next` link; a full page without one is the end too.
+      const next = (data as { servers_links?: Array<{ rel?: string }> }).servers_links?.some((l) => l.rel === 'next');
+      if (!next || page.length === 0) break;
+      marker = page[page.length - 1]!.id;
+    }
+    if (new Set(all.map((s) => s.id)).size !== all.length) throw new ApiError({ kind: 'bad-response', message: 'The server\'s pages did not add up (one of the servers came twice); try again.' });
+    return all;
+  }
+
+  private async serverNames(api: ProjectApi, projectId: string, signal?: AbortSignal): Promise<Map<string, string>> {
     if (!api.nova) return new Map();
-    const { data } = await call(api.nova.GET('/v2.1/servers/detail', { params: { query: {} as never }, signal }));
-    return new Map(listOf<NovaServer>(data, 'servers', 'servers').map((s) => [s.id, s.name ?? s.id]));
+    return new Map((await this.servers(api, projectId, signal)).map((s) => [s.id, s.name ?? s.id]));
+  }
+
+  /** The model of a Cinder volume read for a project (marked when seen through all_tenants). */
+  private volumeOf(r: CinderVolume, projectId: string, api: ProjectApi, names: ReadonlyMap<string, string>): Volume {
+    const owner = r['os-vol-tenant-attr:tenant_id'] ?? projectId;
+    const v = toVolume(r, projectId, this.projectNames.get(owner), names, api.volumeVersion);
+    return this.foreign.has(owner) ? { ...v, native: { ...openstackOf(v), foreign: true } } : v;
+  }
+
+  private snapshotOf(s: CinderSnapshot, projectId: string, api: ProjectApi, volumeNames: ReadonlyMap<string, string>, latest?: boolean): Snapshot {
+    const owner = s['os-extended-snapshot-attributes:project_id'] ?? projectId;
+    const snap = toSnapshot(s, projectId, this.projectNames.get(owner), volumeNames, { latest, volumeVersion: api.volumeVersion });
+    return this.foreign.has(owner) ? { ...snap, native: { ...openstackOf(snap), foreign: true } } : snap;
   }
 
   async listVolumes(scope?: Scope, signal?: AbortSignal): Promise<Volume[]> {
     const projects = scope ? [scope.id] : await this.projectsToSearch(signal);
     const lists = await Promise.all(projects.map(async (projectId) => {
       const api = await this.api(projectId);
-      const [records, names] = await Promise.all([this.allVolumes(api, signal), this.serverNames(api, signal).catch(() => new Map<string, string>())]);
+      const [records, names] = await Promise.all([this.allVolumes(api, projectId, signal), this.serverNames(api, projectId, signal).catch(() => new Map<string, string>())]);
       return records.map((r) => {
         this.projectOf.set(r.id, projectId);
-        return toVolume(r, projectId, this.projectNames.get(projectId), names, api.volumeVersion);
+        return this.volumeOf(r, projectId, api, names);
       });
     }));
     return lists.flat().sort((a, b) => nameCollator.compare(a.name, b.name));
@@ -173,12 +236,12 @@ export class OpenStackBackend implements Backend {
     const lists = await Promise.all(projects.map(async (projectId) => {
       const api = await this.api(projectId);
       // Paged like volumes: a project with more snapshots than one page (Cinder caps at 1000) is never cut short.
-      const records = (await this.allPages<CinderSnapshot>(api, '/v3/{project_id}/snapshots/detail', 'snapshots', volumeId ? { volume_id: volumeId } : {}, signal))
+      const records = (await this.allPages<CinderSnapshot>(api, '/v3/{project_id}/snapshots/detail', 'snapshots', { ...this.only(projectId), ...(volumeId ? { volume_id: volumeId } : {}) }, signal))
         .filter((s) => !volumeId || s.volume_id === volumeId);
       const latest = latestPerVolume(records);
       return records.map((s) => {
         this.projectOf.set(s.id, projectId);
-        return toSnapshot(s, projectId, this.projectNames.get(projectId), new Map(), { latest: latest.has(s.id), volumeVersion: api.volumeVersion });
+        return this.snapshotOf(s, projectId, api, new Map(), latest.has(s.id));
       });
     }));
     return lists.flat().sort((a, b) => a.name.localeCompare(b.name));
@@ -187,7 +250,8 @@ export class OpenStackBackend implements Backend {
   /** Reads a resource from its project, or from each project until it is found. */
   private async locate<T>(id: string, read: (api: ProjectApi) => Promise<T>, signal?: AbortSignal): Promise<{ value: T; projectId: string }> {
     const known = this.projectOf.get(id);
-    const candidates = known ? [known] : await this.projectsToSearch(signal);
+    // An admin reads any project's resource through its own project: one place to look for all the others.
+    const candidates = known ? [known] : (await this.projectsToSearch(signal)).filter((p) => !this.foreign.has(p) || p === [...this.foreign][0]);
     let notFound: unknown;
     for (const projectId of candidates) {
       try {
@@ -223,7 +287,7 @@ export class OpenStackBackend implements Backend {
 
   async getVolume(id: string, signal?: AbortSignal): Promise<Volume> {
     const { value, projectId, api } = await this.rawVolume(id, signal);
-    const volume = toVolume(value, projectId, this.projectNames.get(projectId), await this.serverName(api, value.attachments?.[0]?.server_id, signal), api.volumeVersion);
+    const volume = this.volumeOf(value, projectId, api, await this.serverName(api, value.attachments?.[0]?.server_id, signal));
     return this.withUserMessage(api, volume, signal);
   }
 
@@ -255,7 +319,7 @@ export class OpenStackBackend implements Backend {
 
   async getSnapshot(id: string, signal?: AbortSignal): Promise<Snapshot> {
     const { value, projectId, api } = await this.rawSnapshot(id, signal);
-    const snapshot = toSnapshot(value, projectId, this.projectNames.get(projectId), new Map(), { latest: await this.isLatest(api, value, signal), volumeVersion: api.volumeVersion });
+    const snapshot = this.snapshotOf(value, projectId, api, new Map(), await this.isLatest(api, value, signal));
     return this.withUserMessage(api, snapshot, signal);
   }
 
@@ -264,7 +328,8 @@ export class OpenStackBackend implements Backend {
     // Only revert needs it, and only for an available snapshot: jobs polling a busy one make no extra request.
     if (!s.volume_id || s.status !== 'available') return undefined;
     try {
-      const { data } = await call(api.cinder.GET('/v3/{project_id}/snapshots/detail', { params: { path: { project_id: api.projectId }, query: { volume_id: s.volume_id } as never }, signal }));
+      const owner = s['os-extended-snapshot-attributes:project_id'];
+      const { data } = await call(api.cinder.GET('/v3/{project_id}/snapshots/detail', { params: { path: { project_id: api.projectId }, query: { ...(owner ? this.only(owner) : {}), volume_id: s.volume_id } as never }, signal }));
       return latestPerVolume(listOf<CinderSnapshot>(data, 'snapshots', 'snapshots').filter((x) => x.volume_id === s.volume_id)).has(s.id);
     } catch {
       return undefined;
@@ -275,8 +340,9 @@ export class OpenStackBackend implements Backend {
     const now = new Date();
     if (kind === 'volume') {
       const { value: r, projectId, api } = await this.rawVolume(id, signal);
-      const volume = await this.withUserMessage(api, toVolume(r, projectId, this.projectNames.get(projectId), await this.serverName(api, r.attachments?.[0]?.server_id, signal), api.volumeVersion), signal);
-      const { data } = await call(api.cinder.GET('/v3/{project_id}/snapshots/detail', { params: { path: { project_id: projectId }, query: { volume_id: id } as never }, signal }));
+      const volume = await this.withUserMessage(api, this.volumeOf(r, projectId, api, await this.serverName(api, r.attachments?.[0]?.server_id, signal)), signal);
+      const owner = volume.projectId ?? projectId;
+      const { data } = await call(api.cinder.GET('/v3/{project_id}/snapshots/detail', { params: { path: { project_id: api.projectId }, query: { ...this.only(owner), volume_id: id } as never }, signal }));
       const snapshots = listOf<CinderSnapshot>(data, 'snapshots', 'snapshots').filter((s) => s.volume_id === id)
         .sort((a, b) => (b.created_at ?? '').localeCompare(a.created_at ?? ''));
       const rows: TableRow[] = snapshots.map((s) => ({
@@ -291,10 +357,13 @@ export class OpenStackBackend implements Backend {
             field('Description', longText(r.description, 'No description')),
             field('Type', text(r.volume_type, 'Default')),
             field('Bootable', yesNo(volume.bootable)),
+            field('Read-only', yesNo(volume.readOnly)),
             field('Availability zone', text(r.availability_zone)),
             field('Encrypted', yesNo(r.encrypted)),
             field('Multi-attach', yesNo(r.multiattach)),
-            field('Project', text(this.projectNames.get(projectId) ?? projectId)),
+            ...(r.migration_status ? [field('Migration', text(r.migration_status))] : []),
+            ...(r.replication_status && r.replication_status !== 'disabled' ? [field('Replication', text(r.replication_status))] : []),
+            field('Project', text(volume.projectName ?? volume.projectId)),
             field('ID', text(r.id)),
           ],
         },
@@ -312,6 +381,7 @@ export class OpenStackBackend implements Backend {
             ...(r.volume_image_metadata?.image_name ? [field('Image', text(r.volume_image_metadata.image_name))] : []),
           ],
         },
+        ...metadataSection(r.metadata),
         { type: 'table', id: 'snapshots', heading: `Snapshots (${rows.length})`, columns: ['Name', 'Size', 'Status', 'Created'], rows, empty: 'This volume has no snapshots.' },
         { type: 'fields', id: 'timestamps', heading: 'Timestamps', fields: [field('Created', timeValue(r.created_at, now)), field('Modified', timeValue(r.updated_at, now))] },
       ];
@@ -320,9 +390,9 @@ export class OpenStackBackend implements Backend {
     const { value: s, projectId, api } = await this.rawSnapshot(id, signal);
     let sourceName: string | undefined;
     if (s.volume_id) sourceName = await this.getVolume(s.volume_id, signal).then((v) => v.name || undefined, () => undefined);
-    const snapshot = toSnapshot(s, projectId, this.projectNames.get(projectId), new Map(sourceName && s.volume_id ? [[s.volume_id, sourceName]] : []), { latest: await this.isLatest(api, s, signal), volumeVersion: api.volumeVersion });
+    const snapshot = await this.withUserMessage(api, this.snapshotOf(s, projectId, api, new Map(sourceName && s.volume_id ? [[s.volume_id, sourceName]] : []), await this.isLatest(api, s, signal)), signal);
     const sections: DetailSection[] = [
-      ...errorSection(snapshot.status.category === 'error', `Cinder reports ${snapshot.status.label}.`),
+      ...errorSection(snapshot.status.category === 'error', snapshot.errorMessage ?? `Cinder reports ${snapshot.status.label} and left no message.`),
       {
         type: 'fields', id: 'overview', heading: 'Overview',
         fields: [
@@ -330,7 +400,7 @@ export class OpenStackBackend implements Backend {
           field('Source volume', s.volume_id
             ? sourceName !== undefined ? { text: sourceName, open: { kind: 'volume', id: s.volume_id } } : { text: `Volume ${s.volume_id.slice(0, 8)} (deleted or not readable)`, muted: true }
             : { text: 'Unknown', muted: true }),
-          field('Project', text(this.projectNames.get(projectId) ?? projectId)),
+          field('Project', text(snapshot.projectName ?? snapshot.projectId)),
           field('ID', text(s.id)),
         ],
       },
@@ -340,9 +410,9 @@ export class OpenStackBackend implements Backend {
   }
 
   async listAttachableInstances(volume: Volume, signal?: AbortSignal): Promise<Instance[]> {
-    const api = await this.api(openstackOf(volume).projectId ?? this.projectOf.get(volume.id) ?? '');
-    const { data } = await call(novaOf(api).GET('/v2.1/servers/detail', { params: { query: {} as never }, signal }));
-    return listOf<NovaServer>(data, 'servers', 'servers')
+    const api = await this.volumeApi(volume);
+    // The volume's own project's servers (an admin's view of another project included).
+    return (await this.servers(api, openstackOf(volume).projectId ?? api.projectId, signal))
       .filter((s) => s.status === 'ACTIVE' || s.status === 'SHUTOFF')
       .map(toInstance)
       .sort((a, b) => a.name.localeCompare(b.name));
@@ -422,9 +492,11 @@ export class OpenStackBackend implements Backend {
     return toSnapshot(s, api.projectId, this.projectNames.get(api.projectId), new Map([[volume.id, volume.name]]), { latest: true, volumeVersion: api.volumeVersion });
   }
 
-  async updateVolume(volume: Volume, changes: { name?: string; description?: string; bootable?: boolean }): Promise<Volume> {
+  async updateVolume(volume: Volume, changes: VolumeChanges): Promise<Volume> {
     const api = await this.volumeApi(volume);
     if (changes.bootable !== undefined) await this.action(volume, { 'os-set_bootable': { bootable: changes.bootable } });
+    // Cinder's read-only flag: later attachments are read-only (`attach_mode` ro); Cinder refuses it while attached.
+    if (changes.readOnly !== undefined) await this.action(volume, { 'os-update_readonly_flag': { readonly: changes.readOnly } });
     const fields = { ...(changes.name !== undefined ? { name: changes.name } : {}), ...(changes.description !== undefined ? { description: changes.description } : {}) };
     if (Object.keys(fields).length) {
       await call(api.cinder.PUT('/v3/{project_id}/volumes/{id}', { params: { path: { project_id: api.projectId, id: volume.id } }, body: { volume: fields } as never }));
@@ -432,23 +504,39 @@ export class OpenStackBackend implements Backend {
     return this.getVolume(volume.id);
   }
 
-  async deleteVolume(volume: Volume): Promise<DeleteOutcome> {
+  async deleteVolume(volume: Volume, options: { cascade?: boolean } = {}): Promise<DeleteOutcome> {
     const api = await this.volumeApi(volume);
-    await call(api.cinder.DELETE('/v3/{project_id}/volumes/{id}', { params: { path: { project_id: api.projectId, id: volume.id } }, parseAs: 'text' }));
+    await call(api.cinder.DELETE('/v3/{project_id}/volumes/{id}', {
+      params: { path: { project_id: api.projectId, id: volume.id }, query: (options.cascade ? { cascade: true } : {}) as never }, parseAs: 'text',
+    }));
     return { kind: 'accepted' };
   }
 
-  /** A new blank volume in a project (size in GiB, Cinder's unit); the volume then moves `creating` → `available`. */
+  /** A new volume in a project, blank or from a snapshot (size in GiB, Cinder's unit); it then moves `creating` → `available`. */
   async createVolume(scope: Scope, input: NewVolume): Promise<Volume> {
     const projectId = scope.id;
     const api = await this.api(projectId);
     const { data } = await call(api.cinder.POST('/v3/{project_id}/volumes', {
       params: { path: { project_id: projectId } },
-      body: { volume: { name: input.name, size: input.sizeGiB, description: input.description ?? '', ...(input.typeName ? { volume_type: input.typeName } : {}), ...(input.availabilityZone ? { availability_zone: input.availabilityZone } : {}) } } as never,
+      body: {
+        volume: {
+          name: input.name, size: input.sizeGiB, description: input.description ?? '',
+          ...(input.typeName ? { volume_type: input.typeName } : {}), ...(input.availabilityZone ? { availability_zone: input.availabilityZone } : {}),
+          ...(input.snapshotId ? { snapshot_id: input.snapshotId } : {}),
+        },
+      } as never,
     }));
     const v = objectOf<CinderVolume>(data, 'volume', 'volume');
     this.projectOf.set(v.id, projectId);
     return toVolume(v, projectId, this.projectNames.get(projectId), new Map(), api.volumeVersion);
+  }
+
+  /** Cinder's availability zones that are up (`GET /os-availability-zone`). */
+  async listAvailabilityZones(scope: Scope, signal?: AbortSignal): Promise<string[]> {
+    const api = await this.api(scope.id);
+    const { data } = await call(api.cinder.GET('/v3/{project_id}/os-availability-zone', { params: { path: { project_id: api.projectId } }, signal }));
+    return listOf<{ zoneName?: string; zoneState?: { available?: boolean } }>(data, 'availabilityZoneInfo', 'availability zones')
+      .filter((z) => z.zoneName && z.zoneState?.available !== false).map((z) => z.zoneName!).sort();
   }
 
   async restoreSnapshot(snapshot: Snapshot, input: { name: string; description?: string }): Promise<Volume> {
@@ -468,7 +556,7 @@ export class OpenStackBackend implements Backend {
     const { data } = await call(api.cinder.PUT('/v3/{project_id}/snapshots/{id}', {
       params: { path: { project_id: api.projectId, id: snapshot.id } }, body: { snapshot: { ...(changes.name !== undefined ? { name: changes.name } : {}), ...(changes.description !== undefined ? { description: changes.description } : {}) } } as never,
     }));
-    return toSnapshot(objectOf<CinderSnapshot>(data, 'snapshot', 'snapshot'), api.projectId, this.projectNames.get(api.projectId), new Map());
+    return this.snapshotOf(objectOf<CinderSnapshot>(data, 'snapshot', 'snapshot'), api.projectId, api, new Map());
   }
 
   /** Cinder's revert (3.40+): the volume gets the snapshot's data back, in place; it moves `reverting` → `available`. */
@@ -484,6 +572,13 @@ export class OpenStackBackend implements Backend {
     const api = await this.volumeApi(snapshot);
     await call(api.cinder.DELETE('/v3/{project_id}/snapshots/{id}', { params: { path: { project_id: api.projectId, id: snapshot.id } }, parseAs: 'text' }));
   }
+}
+
+/** The volume's metadata (key = value; Cinder's own `readonly` / `attached_mode` are shown as fields). */
+function metadataSection(metadata: Record<string, string> | undefined): DetailSection[] {
+  const entries = Object.entries(metadata ?? {}).filter(([k]) => k !== 'readonly' && k !== 'attached_mode').sort(([a], [b]) => a.localeCompare(b));
+  if (!entries.length) return [];
+  return [{ type: 'fields', id: 'metadata', heading: `Metadata (${entries.length})`, fields: entries.slice(0, 50).map(([k, v]) => field(k, longText(String(v), ''))) }];
 }
 
 /** The newest snapshot of each volume, by creation time. */

@@ -568,6 +568,9 @@ function normaliseInterface(value: unknown, cloud: string): CloudConfig['interfa
   throw new Error(`Cloud ${cloud}: interface "${given}" is not one of public, internal, admin.`);
 }
 
+/** What an unchecked certificate means, said once per connect (tls.ts applies it to this connection only). */
+const NOT_CHECKED = ' for this cloud (Keystone, Cinder, Nova): anyone on the network path could pose as it and read the credentials. Set cacert to its CA bundle instead.';
+
 /**
  * cloud_region.py `get_requests_verify_args`: `insecure` is the most aggressive setting and
  * wins; `verify` with `cacert` → verify against that bundle (`~` expanded); no verification
@@ -582,10 +585,10 @@ function applyVerify(result: CloudConfig, config: Dict, env: NodeJS.ProcessEnv):
     else if (!(typeof v === 'string' && /^(true|yes|on|1)$/i.test(v.trim()))) {
       result.warnings.push('verify is neither true nor false; certificates are verified.');
     }
-    if (!verify) result.warnings.push('verify: false — TLS certificates are not checked.');
+    if (!verify) result.warnings.push(`verify: false — TLS certificates are not checked${NOT_CHECKED}`);
   }
   if (config.insecure === true) {
-    if (verify) result.warnings.push(`${env.OS_CLOUD === result.name && getBoolean(env.OS_INSECURE) ? 'OS_INSECURE' : 'insecure: true'} — TLS certificates are not checked.`);
+    if (verify) result.warnings.push(`${env.OS_CLOUD === result.name && getBoolean(env.OS_INSECURE) ? 'OS_INSECURE' : 'insecure: true'} — TLS certificates are not checked${NOT_CHECKED}`);
     verify = false;
   }
   result.verify = verify;

@@ -11,6 +11,7 @@ import { timedFetch, unwrap, type FetchOptions } from '../../core/http';
 import type { CloudConfig } from './clouds';
 import { parseOpenStackError } from './errors';
 import type { components, paths } from './identity.gen';
+import { cloudFetch } from './tls';
 
 type AuthRequest = NonNullable<components['schemas']['AuthTokensPostRequest']['auth']>;
 type TokenBody = NonNullable<components['schemas']['AuthTokensPostResponse']['token']>;
@@ -43,12 +44,18 @@ export class Keystone {
   private readonly client: Client<paths>;
   private readonly tokens = new Map<string, Promise<Token>>();
   readonly authUrl: string;
+  /**
+   * The transport of every request of this cloud — Keystone's here, Cinder's and Nova's in
+   * api.ts — with its `cacert` / `verify: false` applied (tls.ts); an injected `http.fetch` is used as is.
+   */
+  readonly fetch: (request: Request) => Promise<Response>;
 
   constructor(readonly cloud: CloudConfig, private readonly secret: string | undefined, http: FetchOptions & { userAgent?: string } = {}, private readonly now: () => number = Date.now) {
     this.authUrl = cloud.auth.auth_url.replace(/\/+$/, '');
+    this.fetch = cloudFetch(cloud, http.fetch);
     // Generated paths start with /v3: the base is the auth URL without its version.
     const base = this.authUrl.replace(/\/v3$/, '');
-    this.client = createClient<paths>({ baseUrl: base, fetch: timedFetch(http) });
+    this.client = createClient<paths>({ baseUrl: base, fetch: timedFetch({ ...http, fetch: this.fetch }) });
     this.client.use({
       onRequest: ({ request }) => {
         request.headers.set('Accept', 'application/json');
@@ -130,6 +137,18 @@ export class Keystone {
       return list.filter((p) => p.id && p.enabled !== false).map((p) => ({ id: p.id!, name: p.name ?? p.id!, domainId: p.domain_id, enabled: true }));
     }
     return token.projectId ? [{ id: token.projectId, name: token.projectName ?? token.projectId, enabled: true }] : [];
+  }
+
+  /**
+   * Every project of the cloud (`GET /v3/projects`), which Keystone answers for admins only; for
+   * anyone else it refuses (403) and the caller keeps to {@link projects}.
+   */
+  async allProjects(signal?: AbortSignal): Promise<KeystoneProject[]> {
+    const token = await this.token(undefined, false, signal);
+    const { data } = await unwrap(this.client.GET('/v3/projects', { headers: { 'X-Auth-Token': token.id }, params: { query: { enabled: true } as never }, signal }), parseOpenStackError);
+    const list = (data as { projects?: Array<{ id?: string; name?: string; domain_id?: string; enabled?: boolean; is_domain?: boolean }> }).projects;
+    if (!Array.isArray(list)) throw new ApiError({ kind: 'bad-response', message: 'Keystone listed the projects in an unexpected shape.' });
+    return list.filter((p) => p.id && p.enabled !== false && !p.is_domain).map((p) => ({ id: p.id!, name: p.name ?? p.id!, domainId: p.domain_id, enabled: true }));
   }
 
   /** The endpoint of a service for the cloud's region and interface, from a token's catalog. */

@@ -25,6 +25,8 @@ export interface CinderVolume {
   'os-vol-tenant-attr:tenant_id'?: string;
   volume_image_metadata?: Record<string, string>;
   metadata?: Record<string, string>;
+  migration_status?: string | null;
+  replication_status?: string | null;
 }
 
 export interface CinderSnapshot {
@@ -52,6 +54,8 @@ export interface OpenStackNative {
   volumeMicroversion?: string;
   /** Snapshots: the newest snapshot of its volume (only that one can be reverted to). */
   latest?: boolean;
+  /** Seen by an admin in another project (all_tenants): in-place actions only. */
+  foreign?: boolean;
 }
 
 export function openstackOf(r: { native?: unknown }): Partial<OpenStackNative> {
@@ -77,6 +81,7 @@ export function toVolume(r: CinderVolume, projectId: string, projectName: string
     status,
     runtimeState: status.label,
     bootable: r.bootable === true || r.bootable === 'true',
+    readOnly: String(r.metadata?.readonly ?? '').toLowerCase() === 'true',
     typeName: r.volume_type || undefined,
     availabilityZone: r.availability_zone || undefined,
     instanceId: attachment?.server_id,
@@ -91,6 +96,7 @@ export function toVolume(r: CinderVolume, projectId: string, projectName: string
 
 export function toSnapshot(r: CinderSnapshot, projectId: string, projectName: string | undefined, volumeNames: ReadonlyMap<string, string>, extra: { latest?: boolean; volumeVersion?: readonly [number, number] } = {}): Snapshot {
   const status = blockStorageStatus(r.status);
+  const owner = r['os-extended-snapshot-attributes:project_id'] ?? projectId;
   return {
     id: r.id,
     name: r.name ?? '',
@@ -98,12 +104,13 @@ export function toSnapshot(r: CinderSnapshot, projectId: string, projectName: st
     sizeMiB: typeof r.size === 'number' ? r.size * GIB_IN_MIB : undefined,
     status,
     runtimeState: status.label,
+    projectId: owner,
     projectName,
     sourceVolumeId: r.volume_id,
     sourceVolumeName: r.volume_id ? volumeNames.get(r.volume_id) : undefined,
     created: r.created_at,
     native: {
-      projectId: r['os-extended-snapshot-attributes:project_id'] ?? projectId,
+      projectId: owner,
       ...(extra.latest !== undefined ? { latest: extra.latest } : {}),
       ...(extra.volumeVersion ? { volumeMicroversion: extra.volumeVersion.join('.') } : {}),
     } satisfies OpenStackNative,

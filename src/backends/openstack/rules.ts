@@ -10,6 +10,9 @@ import type { BackendRules } from '../../core/rules';
 import { parseMicroversion } from './api';
 import { openstackOf } from './records';
 
+/** Made by an admin from another project's resource, the new one would belong to the admin's project. */
+const FOREIGN = 'This is another project\'s, seen as admin (all_tenants): what this makes would belong to your own project, not to its. Sign in to its project for this.';
+
 const DELETABLE = new Set(['available', 'error', 'error_restoring', 'error_extending', 'error_managing']);
 
 function volumeBlocker(action: VolumeAction, v: Volume): string | undefined {
@@ -27,8 +30,10 @@ function volumeBlocker(action: VolumeAction, v: Volume): string | undefined {
       const v3 = parseMicroversion(openstackOf(v).volumeMicroversion);
       return !v3 || v3[0] > 3 || v3[1] >= 42 ? undefined : `Extending an attached volume needs block-storage microversion 3.42; this cloud speaks ${v3.join('.')}. Detach it first.`;
     }
-    case 'retype':
     case 'snapshot':
+      if (openstackOf(v).foreign) return FOREIGN;
+      return status === 'available' || status === 'in-use' ? undefined : `${name} is ${status}; this needs available or in-use.`;
+    case 'retype':
       return status === 'available' || status === 'in-use' ? undefined : `${name} is ${status}; this needs available or in-use.`;
     case 'edit':
       return undefined;
@@ -43,6 +48,7 @@ function snapshotBlocker(action: SnapshotAction, s: Snapshot): string | undefine
   const name = s.name || 'The snapshot';
   switch (action) {
     case 'restore':
+      if (openstackOf(s).foreign) return FOREIGN;
       return s.runtimeState === 'available' ? undefined : `${name} is ${s.runtimeState}; only an available snapshot can be restored.`;
     case 'revert': {
       if (s.runtimeState !== 'available') return `${name} is ${s.runtimeState}; only an available snapshot can be reverted to.`;

@@ -1,4 +1,4 @@
-import type { Backend, ResourceDetails } from '../../core/backend';
+import type { Backend, ResourceDetails, VolumeChanges } from '../../core/backend';
 import type { Capabilities } from '../../core/capabilities';
 import type { DeleteOutcome, Identity, Instance, Scope, Snapshot, Volume, VolumeType } from '../../core/model';
 import { createWaldurClient, normalizeBaseUrl, unwrap, type ClientConfig, type WaldurClient } from './client';
@@ -139,7 +139,7 @@ export class WaldurBackend implements Backend {
     return toSnapshot(data);
   }
 
-  async updateVolume(volume: Volume, changes: { name?: string; description?: string; bootable?: boolean }): Promise<Volume> {
+  async updateVolume(volume: Volume, changes: VolumeChanges): Promise<Volume> {
     const { data } = await unwrap(this.client.PATCH('/api/openstack-volumes/{uuid}/', { params: { path: { uuid: volume.id } }, body: changes }));
     return toVolume(data);
   }
