@@ -133,7 +133,7 @@ export async function connectOpenStack(ctx: CommandContext): Promise<void> {
   })), { title: 'Add OpenStack Cloud', placeHolder: `Clouds of ${files.clouds}` });
   if (!picked) return;
   const cloud = await loadCloud(picked.name, files);
-  for (const warning of cloud.warnings) void vscode.window.showWarningMessage(uiText(`${cloud.name}: ${warning}`, 500));
+  warnAbout(cloud);
   // The file is kept with the connection: after a reload the same clouds.yaml is read, whatever the working directory.
   const descriptor = { kind: 'openstack' as const, cloud: picked.name, cloudsYaml: files.clouds };
   const checked = await askCloudSecret(ctx, descriptor, cloud, `Add ${uiText(cloud.name, 60)}`);
@@ -187,6 +187,11 @@ export async function disconnect(ctx: CommandContext, arg?: unknown): Promise<vo
 }
 
 /** Reconnect: a new token for the same server (the demo restarts). */
+/** What clouds.yaml asks that is unsafe or ignored (`verify: false`, vendor profiles…), each said once per connect. */
+function warnAbout(cloud: { name: string; warnings: readonly string[] }): void {
+  for (const warning of cloud.warnings) void vscode.window.showWarningMessage(uiText(`${cloud.name}: ${warning}`, 500));
+}
+
 export async function reconnect(ctx: CommandContext, arg?: unknown): Promise<void> {
   const c = await connectionOf(ctx, arg, 'Reconnect');
   if (!c || c === 'all') return;
@@ -199,6 +204,7 @@ export async function reconnect(ctx: CommandContext, arg?: unknown): Promise<voi
     const found = await findCloudsFiles();
     const files = d.cloudsYaml ? { clouds: d.cloudsYaml, secure: found.secure } : found;
     const cloud = await loadCloud(d.cloud, files);
+    warnAbout(cloud);
     const stored = await ctx.connections.store.secret(c.id);
     if (!cloud.missingSecret && !stored) {
       // The files hold the secret (perhaps changed there): open the connection again with them.

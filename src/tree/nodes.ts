@@ -223,7 +223,7 @@ function connectionPresentation(node: ConnectionNode, cv: string): Presentation 
     : i.state === 'connecting' ? { id: 'sync~spin' } : { id: KIND_ICONS[i.kind] ?? 'cloud' };
   const description = [i.problem ? plainText(i.problem, 120) : i.who, i.readOnly ? 'read-only' : ''].filter(Boolean).join(' · ');
   const tooltip = [
-    `**${escapeMarkdown(i.label)}**`, '',
+    `**${escapeMarkdown(i.label)}**`, '\n\n',
     escapeMarkdown(i.who),
     i.readOnly ? '\n\nRead-only: browse and inspect; no action is offered.' : '',
     i.notice ? `\n\n${escapeMarkdown(plainText(i.notice, 400))}` : '',

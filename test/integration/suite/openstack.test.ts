@@ -5,11 +5,11 @@ import type { OpenStackBackend } from '../../../src/backends/openstack/backend';
 import { ref } from '../../../src/core/ref';
 import type { VolumeExplorerApi } from '../../../src/extension';
 import type { ScopeNode, VolumeNode } from '../../../src/tree/nodes';
-import { ScriptedUi, children, eventually, extensionApi, jobsDone, removeAllConnections, row } from './helpers';
+import { ScriptedUi, children, eventually, extensionApi, jobsDone, removeAllConnections, rootRow, row } from './helpers';
 
 /**
- * An OpenStack cloud of clouds.yaml in a real VS Code, against a real OpenStack (Keystone +
- * Cinder; scripts/openstack/up.sh). The runner points OS_CLIENT_CONFIG_FILE at its clouds.yaml;
+ * An OpenStack cloud of clouds.yaml in a real VS Code, against a real OpenStack (Keystone,
+ * Cinder, Nova with the fake driver; scripts/openstack/up.sh). The runner points OS_CLIENT_CONFIG_FILE at its clouds.yaml;
  * without one every test here is skipped, by name, with the reason.
  */
 suite('an OpenStack cloud from clouds.yaml (real VS Code, real OpenStack)', function () {
@@ -110,5 +110,98 @@ suite('an OpenStack cloud from clouds.yaml (real VS Code, real OpenStack)', func
     made.push(node.volume.id);
     assert.equal(row(api, node).description, '1 GiB · available');
     assert.equal(api.context.connections.get(c.id)?.state, 'ready');
+  });
+
+  /** The volume row of a fresh 1 GiB volume made in the first project, once available. */
+  async function freshRow(label: string): Promise<{ node: VolumeNode; project: ScopeNode; backend: OpenStackBackend }> {
+    const c = api.context.connections.all().find((x) => x.record.descriptor.kind === 'openstack' && x.record.descriptor.cloud === 'demo')!;
+    const backend = c.backend as OpenStackBackend;
+    const project = (await children(api)).find((n): n is ScopeNode => n.kind === 'scope' && n.scope.name === 'demo')!;
+    const fresh = await backend.createVolume(project.scope, { name: `ve-it-${label}-${Date.now().toString(36)}`, sizeGiB: 1 });
+    made.push(fresh.id);
+    await eventually(async () => (await backend.getVolume(fresh.id)).status.category === 'stable', 'the volume to be available', 60_000);
+    api.context.refresh.node(project);
+    const node = await eventually(async () => (await children(api, project)).find((n): n is VolumeNode => n.kind === 'volume' && n.volume.id === fresh.id), 'its row');
+    return { node, project, backend };
+  }
+
+  test('Attach through the real Nova: the picker lists the project\'s server vm1, the job follows it to in-use; Detach after the modal', async function () {
+    if (skip) this.skip();
+    const { node, project, backend } = await freshRow('attach');
+    const ui = new ScriptedUi();
+    try {
+      ui.picks.push('vm1');
+      await vscode.commands.executeCommand('volumeExplorer.attachVolume', node);
+      assert.ok(ui.pickLists[0]?.some((i) => i.label === 'vm1' && /ACTIVE|SHUTOFF/.test(i.description ?? '')), JSON.stringify(ui.pickLists[0]));
+      await jobsDone(api, 90_000);
+      assert.ok(ui.shown.info.some((m) => /is attached to vm1 as \/dev\//.test(m)), ui.shown.info.join('\n'));
+      const attached = await eventually(async () => (await children(api, project)).find((n): n is VolumeNode => n.kind === 'volume' && n.volume.id === node.volume.id && n.volume.runtimeState === 'in-use'), 'the row in-use');
+      assert.match(row(api, attached).description, /in-use/);
+      assert.match(row(api, attached).contextValue, /;attached=true;/);
+      assert.match(row(api, attached).contextValue, /;can=[^;]*detach/);
+
+      ui.confirms.push('Detach');
+      await vscode.commands.executeCommand('volumeExplorer.detachVolume', attached);
+      assert.ok(ui.shown.warning.some((m) => m === `Detach ${attached.volume.name} from vm1?`), ui.shown.warning.join('\n'));
+      await jobsDone(api, 90_000);
+      assert.ok(ui.shown.info.some((m) => m === `${attached.volume.name} is detached from vm1.`), ui.shown.info.join('\n'));
+    } finally {
+      ui.dispose();
+    }
+    assert.equal((await backend.getVolume(node.volume.id)).runtimeState, 'available');
+  });
+
+  test('Create Volume from a snapshot, then delete the source with its snapshot: the modal names it and both go (cascade)', async function () {
+    if (skip) this.skip();
+    const { node, project, backend } = await freshRow('cascade');
+    const snap = await backend.snapshotVolume(node.volume, { name: `${node.volume.name}-snap` });
+    await eventually(async () => (await backend.getSnapshot(snap.id)).status.category === 'stable', 'the snapshot', 60_000);
+    const copyName = `${node.volume.name}-copy`;
+    const ui = new ScriptedUi();
+    try {
+      ui.inputs.push(copyName, '1', '');
+      ui.picks.push(`$(device-camera) ${snap.name}`, '(the default type)');
+      await vscode.commands.executeCommand('volumeExplorer.createVolume', project);
+      assert.ok(ui.pickLists[0]?.some((i) => i.label === '$(file) Blank volume'), 'blank is offered first');
+      await jobsDone(api, 60_000);
+      await eventually(() => ui.shown.info.some((m) => m.includes(`${copyName} (1 GiB) is ready.`)), `the copy (${JSON.stringify(ui.shown)})`);
+      const copy = (await backend.listVolumes(project.scope)).find((v) => v.name === copyName);
+      assert.ok(copy, 'the copy is listed');
+      made.push(copy.id);
+      assert.equal((copy.native as { snapshotId?: string }).snapshotId, snap.id, 'made from the snapshot');
+
+      ui.confirms.push('Delete All…');
+      ui.inputs.push(node.volume.name);
+      await vscode.commands.executeCommand('volumeExplorer.deleteVolume', node);
+      assert.ok(ui.shown.warning.some((m) => m === `Delete ${node.volume.name} (1 GiB) and its snapshot?`), ui.shown.warning.join('\n'));
+      await jobsDone(api, 60_000);
+      assert.ok(ui.shown.info.some((m) => m === `${node.volume.name} was deleted.`), ui.shown.info.join('\n'));
+    } finally {
+      ui.dispose();
+    }
+    await eventually(async () => backend.getSnapshot(snap.id).then(() => false, () => true), 'its snapshot to be gone with it');
+  });
+
+  test('a cloud whose region has no block storage (demo-legacy) opens in legacy mode through Nova\'s os-volumes: its root row says so, and only the proxy\'s actions are offered', async function () {
+    if (skip) this.skip();
+    const ui = new ScriptedUi();
+    try {
+      ui.picks.push('$(server-environment) OpenStack cloud', 'demo-legacy');
+      await vscode.commands.executeCommand('volumeExplorer.addConnection');
+    } finally {
+      ui.dispose();
+    }
+    const legacy = await eventually(() => api.context.connections.all().find((x) => x.record.descriptor.kind === 'openstack' && x.record.descriptor.cloud === 'demo-legacy' && x.state === 'ready'), 'the legacy connection', 30_000);
+    const root = await rootRow(api, legacy.id);
+    const tooltip = api.context.tree.getTreeItem(root).tooltip;
+    assert.match(typeof tooltip === 'string' ? tooltip : tooltip?.value ?? '', /Legacy mode: .*os\\?-volumes/);
+    const project = (await children(api, root)).find((n): n is ScopeNode => n.kind === 'scope' && n.scope.name === 'demo');
+    assert.ok(project, 'its projects are listed');
+    const boot = await eventually(async () => (await children(api, project)).find((n): n is VolumeNode => n.kind === 'volume' && n.volume.name === 'vm1-boot'), 'vm1-boot through the proxy');
+    assert.match(row(api, boot).description, /1 GiB · in-use/);
+    const cv = row(api, boot).contextValue;
+    assert.match(cv, /;can=[^;]*detach/);
+    assert.doesNotMatch(cv, /;can=[^;]*(extend|retype|edit)/, `no action the proxy lacks (${cv})`);
+    await api.context.connections.remove(legacy.id);
   });
 });
