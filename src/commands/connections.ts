@@ -151,7 +151,7 @@ export async function tryDemo(ctx: CommandContext): Promise<void> {
  * The connection a command is about: its root row (or any row of it), `{ connectionId }`, or —
  * from the palette — the only one, or one picked.
  */
-async function connectionOf(ctx: CommandContext, arg: unknown, title: string, allowAll = false): Promise<Connection | 'all' | undefined> {
+export async function connectionOf(ctx: CommandContext, arg: unknown, title: string, allowAll = false): Promise<Connection | 'all' | undefined> {
   const node = arg as TreeNode | undefined;
   let id: string | undefined;
   if (node && typeof node === 'object' && 'kind' in node && 'id' in node) id = connectionIdOf(node);

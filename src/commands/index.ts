@@ -3,6 +3,7 @@ import type { TreeNode } from '../tree/nodes';
 import { addConnection, allowActions, connect, connectOpenStack, disconnect, reconnect, renameConnection, setReadOnly, tryDemo } from './connections';
 import type { CommandHandler } from './registry';
 import { deleteSnapshot, editSnapshot, pullSnapshot, restoreSnapshot, revertSnapshot, unlinkResource } from './snapshot-actions';
+import { createVolumeType, deleteVolumeType } from './volume-types';
 import { attachVolume, createVolume, deleteVolume, detachVolume, editVolume, extendVolume, pullVolume, retypeVolume, snapshotVolume } from './volume-actions';
 
 /** Every command of the extension, by id — the one table (the contributions in package.json list the same ids). */
@@ -39,4 +40,6 @@ export const COMMANDS: Record<string, CommandHandler> = {
   'volumeExplorer.pullSnapshot': pullSnapshot,
   'volumeExplorer.unlinkSnapshot': (ctx, arg) => unlinkResource(ctx, 'snapshot', arg),
   'volumeExplorer.deleteSnapshot': deleteSnapshot,
+  'volumeExplorer.createVolumeType': createVolumeType,
+  'volumeExplorer.deleteVolumeType': deleteVolumeType,
 };

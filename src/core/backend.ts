@@ -64,6 +64,10 @@ export interface Backend {
   revertToSnapshot?(snapshot: Snapshot): Promise<void>;
   /** A new volume in a scope that holds volumes; present when `capabilities.createVolume`. */
   createVolume?(scope: Scope, input: NewVolume): Promise<Volume>;
+  /** Admins (when `capabilities.volumeTypeAdmin`): a new volume type, as openstacksdk's `create_type`; returns its id. */
+  createVolumeType?(input: NewVolumeType, signal?: AbortSignal): Promise<string>;
+  /** Admins: the server refuses while volumes use the type (its message is shown). */
+  deleteVolumeType?(id: string, signal?: AbortSignal): Promise<void>;
   /** The availability zones a new volume may go to (Create Volume asks only when there are several). */
   listAvailabilityZones?(scope: Scope, signal?: AbortSignal): Promise<string[]>;
 
@@ -83,6 +87,14 @@ export interface NewVolume {
   availabilityZone?: string;
   /** Start from this snapshot's data (size at least the snapshot's; `capabilities.createFromSnapshot`). */
   snapshotId?: string;
+}
+
+/** A volume type an admin creates (`extraSpecs` such as `volume_backend_name`). */
+export interface NewVolumeType {
+  name: string;
+  description?: string;
+  extraSpecs?: Record<string, string>;
+  isPublic?: boolean;
 }
 
 /** The fields Edit changes (each only where `capabilities.editable.volume` lists it). */

@@ -47,6 +47,8 @@ export interface Capabilities {
    * server refuses such a delete, so the client refuses first, naming the snapshots.
    */
   readonly cascadeDelete?: boolean;
+  /** Admins create and delete volume types (`Backend.createVolumeType` / `deleteVolumeType`). */
+  readonly volumeTypeAdmin?: boolean;
 }
 
 export function hasVolumeAction(c: Capabilities, action: VolumeAction): boolean {

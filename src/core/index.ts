@@ -4,7 +4,7 @@
  *   const backend = await createBackend({ kind: 'waldur', url: 'https://waldur.example.com/api/' }, token);
  *   for (const org of await backend.listScopes()) …
  */
-export type { Backend, BackendDescriptor, NewVolume, ResourceDetails, VolumeChanges } from './backend';
+export type { Backend, BackendDescriptor, NewVolume, NewVolumeType, ResourceDetails, VolumeChanges } from './backend';
 export {
   SNAPSHOT_ACTIONS, SNAPSHOT_FIELDS, VOLUME_ACTIONS, VOLUME_FIELDS, childLevel, hasSnapshotAction, hasVolumeAction, holdsVolumes, scopeLevel,
   type Action, type Capabilities, type ScopeLevel, type SnapshotAction, type SnapshotField, type VolumeAction, type VolumeField,

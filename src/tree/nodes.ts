@@ -24,6 +24,8 @@ export interface ConnectionInfo {
   readOnly: boolean;
   /** The backend's notice (legacy mode and what it lacks), a paragraph of the tooltip. */
   notice?: string;
+  /** The signed-in user may create and delete volume types here (admin, not read-only). */
+  typeAdmin?: boolean;
 }
 
 export interface ConnectionNode { kind: 'connection'; id: string; connectionId: string; info: ConnectionInfo; parent?: undefined }
@@ -132,7 +134,7 @@ export function contextValue(node: TreeNode, pc: PresentContext): string {
   switch (node.kind) {
     case 'connection': {
       const i = node.info;
-      return `connection;type=${cvToken(i.kind)};state=${i.state};readonly=${i.readOnly};`;
+      return `connection;type=${cvToken(i.kind)};state=${i.state};readonly=${i.readOnly};${i.typeAdmin ? 'can=types;' : ''}`;
     }
     case 'scope': {
       const caps = pc.backend?.capabilities;

@@ -61,6 +61,7 @@ export class VolumeTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     return {
       label: c.record.label, kind: c.record.descriptor.kind, state: c.state, problem: c.problem,
       who: this.connections.describe(c), readOnly: c.record.readOnly, notice: c.backend?.notice,
+      ...(c.backend?.capabilities.volumeTypeAdmin && c.identity?.isStaff && !c.record.readOnly ? { typeAdmin: true } : {}),
     };
   }
 

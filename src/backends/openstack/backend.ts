@@ -1,4 +1,4 @@
-import type { Backend, NewVolume, ResourceDetails, VolumeChanges } from '../../core/backend';
+import type { Backend, NewVolume, NewVolumeType, ResourceDetails, VolumeChanges } from '../../core/backend';
 import type { Capabilities } from '../../core/capabilities';
 import { errorSection, field, longText, text, timeValue, yesNo, type DetailSection, type TableRow } from '../../core/details';
 import { ApiError } from '../../core/errors';
@@ -25,6 +25,7 @@ export const OPENSTACK_CAPABILITIES: Capabilities = {
   createVolume: true,
   createFromSnapshot: true,
   cascadeDelete: true,
+  volumeTypeAdmin: true,
 };
 
 /** Cinder's page size (its default cap, `osapi_max_limit`, is 1000). */
@@ -420,7 +421,9 @@ export class OpenStackBackend implements Backend {
 
   async listVolumeTypes(where: Volume | Scope, signal?: AbortSignal): Promise<VolumeType[]> {
     const api = 'kind' in where && (where.kind === 'project' || where.kind === 'organization') ? await this.api(where.id) : await this.volumeApi(where as Volume);
-    const { data } = await call(api.cinder.GET('/v3/{project_id}/types', { params: { path: { project_id: api.projectId } }, signal }));
+    // Cinder lists only public types to an admin unless asked for all (`is_public=None`), as Horizon's admin panel does.
+    const admin = (await this.keystone.token(undefined, false, signal)).roles.includes('admin');
+    const { data } = await call(api.cinder.GET('/v3/{project_id}/types', { params: { path: { project_id: api.projectId }, query: (admin ? { is_public: 'None' } : {}) as never }, signal }));
     return listOf<{ id: string; name?: string; description?: string | null }>(data, 'volume_types', 'volume types').map(toVolumeType);
   }
 
@@ -433,7 +436,7 @@ export class OpenStackBackend implements Backend {
   }
 
   /** Volume types for admins (as openstacksdk's `create_type`): name, extra specs (e.g. `volume_backend_name`). */
-  async createVolumeType(input: { name: string; description?: string; extraSpecs?: Record<string, string>; isPublic?: boolean }, signal?: AbortSignal): Promise<string> {
+  async createVolumeType(input: NewVolumeType, signal?: AbortSignal): Promise<string> {
     const api = await this.anyProject(signal);
     const { data } = await call(api.cinder.POST('/v3/{project_id}/types', {
       params: { path: { project_id: api.projectId } }, signal,

@@ -204,4 +204,40 @@ suite('an OpenStack cloud from clouds.yaml (real VS Code, real OpenStack)', func
     assert.doesNotMatch(cv, /;can=[^;]*(extend|retype|edit)/, `no action the proxy lacks (${cv})`);
     await api.context.connections.remove(legacy.id);
   });
+
+  test('an admin cloud: every project is listed (others marked all_tenants, no Create there), and Create / Delete Volume Type… on its root row', async function () {
+    if (skip) this.skip();
+    const ui = new ScriptedUi();
+    try {
+      ui.picks.push('$(server-environment) OpenStack cloud', 'admin');
+      await vscode.commands.executeCommand('volumeExplorer.addConnection');
+      const admin = await eventually(() => api.context.connections.all().find((x) => x.record.descriptor.kind === 'openstack' && x.record.descriptor.cloud === 'admin' && x.state === 'ready'), 'the admin connection', 30_000);
+      const root = await rootRow(api, admin.id);
+      assert.match(row(api, root).contextValue, /;can=types;$/);
+      const projects = (await children(api, root)).filter((n): n is ScopeNode => n.kind === 'scope');
+      const demo = projects.find((p) => p.scope.name === 'demo');
+      assert.ok(demo, `demo is listed for the admin (${projects.map((p) => p.scope.name).join(', ')})`);
+      assert.equal(row(api, demo).contextValue, 'scope;level=project;', 'no Create Volume in another project');
+      assert.match(row(api, projects.find((p) => p.scope.name === 'admin')!).contextValue, /can=create/);
+      assert.ok((await children(api, demo)).some((n) => n.kind === 'volume' && n.volume.name === 'vm1-boot'), "demo's volumes through all_tenants");
+
+      const typeName = `ve-it-type-${Date.now().toString(36)}`;
+      ui.inputs.push(typeName, 'made by the integration test', 'nowhere');
+      ui.picks.push('Private');
+      await vscode.commands.executeCommand('volumeExplorer.createVolumeType', root);
+      assert.ok(ui.shown.info.some((m) => m.startsWith(`Volume type ${typeName} was created on admin`)), ui.shown.info.join('\n'));
+      const backend = admin.backend!;
+      const scope = projects.find((p) => p.scope.name === 'admin')!.scope;
+      assert.ok((await backend.listVolumeTypes(scope)).some((t) => t.name === typeName), 'Cinder lists the new type');
+
+      ui.picks.push(typeName);
+      ui.confirms.push('Delete');
+      await vscode.commands.executeCommand('volumeExplorer.deleteVolumeType', root);
+      assert.ok(ui.shown.info.some((m) => m === `Volume type ${typeName} was deleted from admin.`), ui.shown.info.join('\n'));
+      assert.ok(!(await backend.listVolumeTypes(scope)).some((t) => t.name === typeName), 'the type is gone');
+      await api.context.connections.remove(admin.id);
+    } finally {
+      ui.dispose();
+    }
+  });
 });
