@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { Refusal } from '../core/errors';
 import { holdsVolumes } from '../core/capabilities';
 import type { VolumeChanges } from '../core/backend';
-import { formatGiB, type Scope, type Snapshot, type Volume } from '../core/model';
+import { MIB_PER_GIB, formatGiB, type Scope, type Snapshot, type Volume } from '../core/model';
 import { ref as makeRef } from '../core/ref';
 import {
   defaultSnapshotName, gibToMiB, minimumExtendGiB, parseKeptUntil, validateDescription, validateExtendGiB, validateName, validateNewSizeGiB,
@@ -291,7 +291,7 @@ export async function createVolume(ctx: CommandContext, arg?: unknown): Promise<
     if (!picked) return;
     source = picked.snapshot;
   }
-  const minGiB = source?.sizeMiB ? Math.ceil(source.sizeMiB / 1024) : 1;
+  const minGiB = source?.sizeMiB ? Math.ceil(source.sizeMiB / MIB_PER_GIB) : 1;
   const size = await vscode.window.showInputBox({
     title: title(), prompt: `Size in GiB (whole number${source ? `, at least the snapshot's ${minGiB}` : ''})`, value: String(minGiB), ignoreFocusOut: true,
     validateInput: (v) => validateNewSizeGiB(v, minGiB),
