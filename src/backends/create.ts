@@ -15,6 +15,10 @@ export interface BackendOptions {
   fetch?: ClientConfig['fetch'];
   /** Called for each finished request, for logging; never receives the secret. */
   onRequestDone?: ClientConfig['onRequestDone'];
+  /** Called before a read is retried after a transient failure (for the log and a "retrying…" line). */
+  onRetry?: ClientConfig['onRetry'];
+  /** Retry policy of reads (tests make it fast); see DEFAULT_RETRY in src/core/http.ts. */
+  retry?: ClientConfig['retry'];
   /** Listing: pages fetched at once after the first, and the page size. */
   paging?: { concurrency?: number; pageSize?: number; marker?: boolean };
 }

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { ApiError, Refusal, describeError } from '../core/errors';
+import { ApiError, Refusal, describeError, describeForLog } from '../core/errors';
 import type { ConnectionManager } from '../connections/manager';
 import type { JobsController } from '../jobs/controller';
 import type { RefreshManager } from '../tree/refresh';
@@ -41,7 +41,7 @@ export function registerCommands(ctx: CommandContext, table: Record<string, Comm
           void vscode.window.showWarningMessage(uiText(err.message, 1000));
           return undefined;
         }
-        ctx.log.error(`[command] ${id} failed: ${describeError(err)}`, err instanceof Error ? err : undefined);
+        ctx.log.error(`[command] ${id} failed: ${describeForLog(err)}`, err instanceof Error ? err : undefined);
         // A 401 marked its connection, which offers to reconnect; no second message.
         if (err instanceof ApiError && err.isUnauthorized) return undefined;
         void vscode.window.showErrorMessage(uiText(describeError(err), 1000), 'Show Log').then((choice) => {

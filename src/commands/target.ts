@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { Backend } from '../core/backend';
 import type { ActionFor, SnapshotAction, VolumeAction } from '../core/capabilities';
-import { Refusal, describeError } from '../core/errors';
+import { Refusal, describeError, describeForLog } from '../core/errors';
 import { formatGiB, type Snapshot, type Volume } from '../core/model';
 import { isResourceRef, ref as makeRef, type ResourceRef } from '../core/ref';
 import { snapshotActionBlocker, volumeActionBlocker } from '../core/rules';
@@ -115,7 +115,7 @@ export async function pickFromEveryConnection(
       const all = kind === 'volume' ? await backend.listVolumes(undefined, signal) : await backend.listSnapshots(undefined, signal);
       return { c, checked: all.length, items: all.filter((x) => allowed(backend, c, x)) };
     } catch (err) {
-      ctx.log.warn(`[pick] listing ${NOUN[kind]}s of ${c.record.label} failed: ${describeError(err)}`);
+      ctx.log.warn(`[pick] listing ${NOUN[kind]}s of ${c.record.label} failed: ${describeForLog(err)}`);
       return { c, checked: 0, items: [], problem: describeError(err) };
     }
   })));

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
 import type { Backend } from '../core/backend';
-import { ApiError, describeError } from '../core/errors';
+import { ApiError, describeError, describeForLog } from '../core/errors';
 import type { Identity } from '../core/model';
 import type { Viewer } from '../core/rules';
 import { createBackend, type BackendOptions } from '../backends/create';
@@ -115,6 +115,12 @@ export class ConnectionManager implements vscode.Disposable {
         if (status === 401) this.markUnauthorized(connectionId);
         else if (status < 400) this.markAccepted(connectionId);
       },
+      onRetry: ({ method, where, attempt, tries, delayMs, reason }) => {
+        // Only reads are retried (src/core/http.ts); the line says so while it waits.
+        this.log.warn(`[api] ${method} ${where}: ${reason}; retrying in ${delayMs} ms (try ${attempt} of ${tries})`);
+        const host = uiText(where.split('/')[0], 80);
+        vscode.window.setStatusBarMessage(`$(sync~spin) Volume Explorer: ${host} — ${uiText(reason, 80)}; retrying (try ${attempt} of ${tries})…`, Math.max(1500, delayMs + 1000));
+      },
     };
   }
 
@@ -154,7 +160,7 @@ export class ConnectionManager implements vscode.Disposable {
       this.changed.fire(c);
       void this.readIdentity(c);
     } catch (err) {
-      this.log.warn(`[connection] ${c.record.label}: ${describeError(err)}`);
+      this.log.warn(`[connection] ${c.record.label}: ${describeForLog(err)}`);
       if (err instanceof ApiError && err.isUnauthorized) this.setState(c, 'unauthorized', 'Credentials no longer accepted — Reconnect');
       else this.setState(c, 'offline', describeError(err));
     }
@@ -187,7 +193,7 @@ export class ConnectionManager implements vscode.Disposable {
       if (c.backend !== backend) return;
       if (!(err instanceof ApiError && err.isUnauthorized)) {
         // The tree shows its own "Couldn't load" rows; the root says why too.
-        this.log.warn(`[connection] could not read the current user of ${c.record.label}: ${describeError(err)}`);
+        this.log.warn(`[connection] could not read the current user of ${c.record.label}: ${describeForLog(err)}`);
         this.setState(c, 'offline', describeError(err));
       }
     }

@@ -12,6 +12,8 @@ export interface ApiErrorInit {
   method?: string;
   path?: string;
   cause?: unknown;
+  /** The raw body of a non-JSON answer (an HTML error page): for the log only, never shown. */
+  body?: string;
 }
 
 export class ApiError extends Error {
@@ -21,6 +23,8 @@ export class ApiError extends Error {
   readonly fieldErrors: Record<string, string[]>;
   readonly method: string | undefined;
   readonly path: string | undefined;
+  /** For the log only (see {@link describeForLog}); non-enumerable so it is never serialised by accident. */
+  declare readonly body: string | undefined;
 
   constructor(init: ApiErrorInit) {
     super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
@@ -31,6 +35,7 @@ export class ApiError extends Error {
     this.fieldErrors = init.fieldErrors ?? {};
     this.method = init.method;
     this.path = init.path;
+    Object.defineProperty(this, 'body', { value: init.body, enumerable: false });
   }
 
   get isUnauthorized(): boolean {
@@ -92,6 +97,18 @@ export function describeError(err: unknown): string {
   if (err instanceof ApiError) return err.message;
   if (err instanceof Error) return err.message;
   return String(err);
+}
+
+/**
+ * The log's line for an error: the person's message plus, for a non-JSON answer, the start of the
+ * body (one line, bounded) — what an HTML error page said, for whoever reads the log.
+ */
+export function describeForLog(err: unknown): string {
+  const message = describeError(err);
+  if (!(err instanceof ApiError) || !err.body) return message;
+  // eslint-disable-next-line no-control-regex
+  const body = err.body.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 500);
+  return `${message} [${err.method ?? ''} ${err.path ?? ''} ${err.status ?? ''} body: ${body}]`;
 }
 
 /** A command that can't run, checked before anything was sent; shown as a warning. */

@@ -10,7 +10,9 @@ export {
   type Action, type Capabilities, type ScopeLevel, type SnapshotAction, type SnapshotField, type VolumeAction, type VolumeField,
 } from './capabilities';
 export * from './details';
-export { ApiError, Refusal, describeError, type ApiErrorKind } from './errors';
+export { ApiError, Refusal, describeError, describeForLog, type ApiErrorKind } from './errors';
+export { DEFAULT_RETRY, type RetryInfo, type RetryPolicy } from './http';
+export { PagesDidNotAddUp } from './listing';
 export {
   MIB_PER_GIB, formatGiB, isAttached,
   type DeleteOutcome, type Identity, type Instance, type Resource, type Scope, type ScopeKind, type Snapshot, type Volume, type VolumeType,

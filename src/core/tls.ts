@@ -11,9 +11,9 @@
  * through the user's proxy, and adds no system CAs when `ca` is given.
  *
  * What it does like fetch: the Request's method, headers, body and signal; gzip, deflate and br
- * answers decoded; redirects followed (up to 20; 303, and 301/302 after a POST, become a GET).
- * Where it is stricter: a redirect to another origin drops the credential headers
- * (`X-Auth-Token` too, not only `Authorization`), and one from https to http is refused.
+ * answers decoded. Redirects are never followed: the 3xx is returned as it is, and timedFetch
+ * (src/core/http.ts) turns it into an error, as for global fetch with `redirect: 'manual'` — no
+ * token or body ever goes to where a redirect points.
  * The body is read whole before the Response is returned (API answers, not downloads).
  */
 import type { IncomingMessage } from 'node:http';
@@ -31,10 +31,7 @@ export interface TlsSettings {
 
 export type Fetch = (request: Request) => Promise<Response>;
 
-const MAX_REDIRECTS = 20;
-const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const NULL_BODY = new Set([204, 205, 304]);
-const CREDENTIALS = ['authorization', 'x-auth-token', 'cookie', 'proxy-authorization'];
 
 /** A fetch whose https requests use `settings`; `plain` (global fetch by default) takes http. */
 export function tlsFetch(settings: TlsSettings, plain: Fetch = (request) => globalThis.fetch(request)): Fetch {
@@ -45,32 +42,15 @@ export function tlsFetch(settings: TlsSettings, plain: Fetch = (request) => glob
   return async (request) => {
     if (new URL(request.url).protocol !== 'https:') return plain(request);
     const signal = request.signal;
-    let url = new URL(request.url);
-    let method = request.method;
-    let body = request.body ? Buffer.from(await request.arrayBuffer()) : undefined;
+    const url = new URL(request.url);
+    const method = request.method;
+    const body = request.body ? Buffer.from(await request.arrayBuffer()) : undefined;
     const headers: Record<string, string> = { accept: '*/*', 'accept-encoding': 'gzip, deflate, br' };
     request.headers.forEach((value, name) => { headers[name] = value; });
-    for (let hops = 0; ; hops++) {
-      const res = await send(url, { method, headers: body ? { ...headers, 'content-length': String(body.length) } : headers, agent, ...tls, checkServerIdentity: identityOf(url) }, body, signal);
-      const status = res.statusCode ?? 0;
-      const location = res.headers.location;
-      if (!REDIRECTS.has(status) || !location || request.redirect === 'manual') {
-        const data = await readBody(res, signal);
-        return toResponse(res, NULL_BODY.has(status) || method === 'HEAD' ? null : data, url, hops > 0);
-      }
-      res.resume();
-      if (request.redirect === 'error') throw failed(`${url.host} answered with a redirect (HTTP ${status}), which this request does not follow`);
-      if (hops >= MAX_REDIRECTS) throw failed('redirect count exceeded');
-      const next = new URL(location, url);
-      if (next.protocol !== 'https:') throw failed(`${url.host} redirected to ${next.protocol}//${next.host}, away from https; not followed`);
-      if (status === 303 ? method !== 'HEAD' : (status === 301 || status === 302) && method === 'POST') {
-        method = 'GET';
-        body = undefined;
-        for (const name of Object.keys(headers)) if (name.startsWith('content-')) delete headers[name];
-      }
-      if (next.origin !== url.origin) for (const name of CREDENTIALS) delete headers[name];
-      url = next;
-    }
+    const res = await send(url, { method, headers: body ? { ...headers, 'content-length': String(body.length) } : headers, agent, ...tls, checkServerIdentity: identityOf(url) }, body, signal);
+    const status = res.statusCode ?? 0;
+    const data = await readBody(res, signal);
+    return toResponse(res, NULL_BODY.has(status) || method === 'HEAD' ? null : data, url);
   };
 }
 
@@ -130,7 +110,7 @@ async function readBody(res: IncomingMessage, signal: AbortSignal): Promise<Buff
   }
 }
 
-function toResponse(res: IncomingMessage, body: Buffer | null, url: URL, redirected: boolean): Response {
+function toResponse(res: IncomingMessage, body: Buffer | null, url: URL): Response {
   const headers = new Headers();
   for (let i = 0; i + 1 < res.rawHeaders.length; i += 2) {
     try {
@@ -142,6 +122,6 @@ function toResponse(res: IncomingMessage, body: Buffer | null, url: URL, redirec
   const bytes = body && new Uint8Array(body.buffer as ArrayBuffer, body.byteOffset, body.byteLength);
   const response = new Response(bytes, { status: res.statusCode, statusText: res.statusMessage, headers });
   // Error messages name the path answered (`unwrap` reads response.url), as with global fetch.
-  Object.defineProperties(response, { url: { value: url.href }, redirected: { value: redirected } });
+  Object.defineProperty(response, 'url', { value: url.href });
   return response;
 }

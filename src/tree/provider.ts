@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { childLevel, holdsVolumes } from '../core/capabilities';
-import { describeError } from '../core/errors';
+import { describeError, describeForLog } from '../core/errors';
 import type { Snapshot, Volume } from '../core/model';
 import { refKey, type ResourceRef } from '../core/ref';
 import type { Connection, ConnectionManager } from '../connections/manager';
@@ -195,7 +195,7 @@ export class VolumeTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
           return childrenOrEmpty(node, noun, (await backend.listSnapshots(node.volume.id)).map((s) => snapshotNode(s, node)));
       }
     } catch (err) {
-      this.log.error(`[tree] loading children of ${node.id} failed: ${describeError(err)}`);
+      this.log.error(`[tree] loading children of ${node.id} failed: ${describeForLog(err)}`);
       return [errorNode(node, noun, describeError(err))];
     }
   }

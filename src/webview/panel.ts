@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { randomUUID } from 'node:crypto';
-import { ApiError, describeError } from '../core/errors';
+import { ApiError, describeError, describeForLog } from '../core/errors';
 import type { Resource } from '../core/model';
 import { ref as makeRef, refKey, type ResourceRef } from '../core/ref';
 import type { Job } from '../jobs/tracker';
@@ -111,7 +111,7 @@ export class DetailsPanel {
       await vscode.commands.executeCommand(command, arg);
     } catch (err) {
       // The command wrapper shows its own failures; this is e.g. a command that does not exist.
-      this.manager.ctx.log.error(`[details] ${command} failed: ${describeError(err)}`);
+      this.manager.ctx.log.error(`[details] ${command} failed: ${describeForLog(err)}`);
       this.setJob({ running: false, text: `${button.label.replace(/…$/, '')} failed: ${describeError(err)}`, tone: 'error' });
     } finally {
       this.scheduleRefresh(0);
@@ -192,7 +192,7 @@ export class DetailsPanel {
         this.manager.close(this, `${this.model?.name ?? (this.panel.title || `This ${this.ref.kind}`)} no longer exists; its panel was closed.`);
         return;
       }
-      ctx.log.error(`[details] loading ${this.key} failed: ${describeError(err)}`, err instanceof Error ? err : undefined);
+      ctx.log.error(`[details] loading ${this.key} failed: ${describeForLog(err)}`, err instanceof Error ? err : undefined);
       this.showError(`Couldn't load the ${this.ref.kind}: ${describeError(err)}`);
     }
   }

@@ -3,10 +3,11 @@ import assert from 'node:assert/strict';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { authorizationHeader, createWaldurClient, normalizeBaseUrl, unwrap } from '../../src/backends/waldur/client';
-import { ApiError, createBackend } from '../../src/core/index';
+import { createBackend } from '../../src/core/index';
 import { parseErrorBody } from '../../src/core/errors';
 import { WaldurBackend } from '../../src/backends/waldur/backend';
 import { startSandbox, type Sandbox } from '../../src/sandbox';
+import { refused as apiError } from './helpers/refused';
 
 let sandbox: Sandbox;
 before(async () => {
@@ -21,15 +22,6 @@ async function rawServer(handler: (headers: IncomingHttpHeaders, res: import('no
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
 }
 
-async function apiError(p: Promise<unknown>): Promise<ApiError> {
-  try {
-    await p;
-  } catch (err) {
-    assert.ok(err instanceof ApiError, `expected ApiError, got ${String(err)}`);
-    return err;
-  }
-  assert.fail('expected a rejection');
-}
 
 test('sends the token, Accept and User-Agent on every request', async () => {
   let seen: IncomingHttpHeaders = {};

@@ -220,16 +220,17 @@ test('an injected fetch stays the transport (tests fake the server with it)', as
   assert.deepEqual(urls, [`${origin}/v3/auth/tokens`]);
 });
 
-test('the TLS transport: redirects (credentials kept to their origin), 303 becomes GET, no-content, timeout, cancel', async (t) => {
+test('the TLS transport: redirects are errors (nothing sent where they point), bodies, no-content, timeout, cancel', async (t) => {
   if (skip) return t.skip(skip);
-  const send = timedFetch({ fetch: tlsFetch({ ca: await fs.readFile(caPem, 'utf8'), rejectUnauthorized: true }), timeoutMs: 300 });
-  const other = await send(new Request(`${origin}/to-other-origin`, { headers: { 'X-Auth-Token': TOKEN } }));
-  assert.equal(other.status, 200);
-  assert.equal(other.redirected, true);
-  assert.match(other.url, /^https:\/\/localhost:\d+\/echo$/);
-  assert.deepEqual(await other.json(), { method: 'GET', token: null, body: '' }, 'X-Auth-Token does not follow to another origin');
-  const same = await send(new Request(`${origin}/see-other`, { method: 'POST', body: '{"a":1}', headers: { 'X-Auth-Token': TOKEN, 'Content-Type': 'application/json' } }));
-  assert.deepEqual(await same.json(), { method: 'GET', token: TOKEN, body: '' });
+  let echoes = 0;
+  const send = timedFetch({ fetch: tlsFetch({ ca: await fs.readFile(caPem, 'utf8'), rejectUnauthorized: true }), timeoutMs: 300, onRequestDone: ({ url }) => { if (url === '/echo') echoes++; } });
+  const other = await refusal(send(new Request(`${origin}/to-other-origin`, { headers: { 'X-Auth-Token': TOKEN } })));
+  assert.equal(other.status, 307);
+  assert.match(other.message, /answered 307 Temporary Redirect, a redirect to https:\/\/localhost:\d+\/echo\. API calls do not follow redirects, so nothing was sent there/);
+  const same = await refusal(send(new Request(`${origin}/see-other`, { method: 'POST', body: '{"a":1}', headers: { 'X-Auth-Token': TOKEN, 'Content-Type': 'application/json' } })));
+  assert.equal(same.status, 303);
+  assert.match(same.message, /The server may still have applied the request: refresh before trying again\.$/);
+  assert.equal(echoes, 0, 'neither redirect was followed');
   const echo = await send(new Request(`${origin}/echo`, { method: 'PUT', body: 'ünïcode body' }));
   assert.deepEqual(await echo.json(), { method: 'PUT', token: null, body: 'ünïcode body' });
   const empty = await send(new Request(`${origin}/no-content`, { method: 'DELETE' }));

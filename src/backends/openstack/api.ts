@@ -5,11 +5,13 @@
  */
 import createClient, { type Client } from 'openapi-fetch';
 import { ApiError } from '../../core/errors';
+import { checkedListing, PagesDidNotAddUp } from '../../core/listing';
 import { timedFetch, unwrap, type FetchOptions } from '../../core/http';
 import type { paths as BlockStoragePaths } from './block-storage.gen';
 import type { paths as ComputePaths } from './compute.gen';
 import { parseOpenStackError } from './errors';
 import { BLOCK_STORAGE_TYPES, COMPUTE_TYPES, type Keystone } from './keystone';
+import type { NovaServer } from './records';
 
 /** The highest microversions this client knows how to speak (the schemas it was typed from go further). */
 export const WANTED = { volume: [3, 66] as const, compute: [2, 89] as const };
@@ -134,6 +136,17 @@ export function listOf<T>(data: unknown, key: string, what: string): T[] {
   return list as T[];
 }
 
+/** The rows of a list, each checked to be a record with its string `id` (else `bad-response`). */
+export function records<T>(rows: T[], what: string): T[] {
+  for (const r of rows as unknown[]) {
+    const id = (r as { id?: unknown } | null)?.id;
+    if (!r || typeof r !== 'object' || Array.isArray(r) || typeof id !== 'string' || !id) {
+      throw new ApiError({ kind: 'bad-response', message: `The server's list of ${what} holds something other than records with an id.` });
+    }
+  }
+  return rows;
+}
+
 /** A single object field of a response. */
 export function objectOf<T>(data: unknown, key: string, what: string): T {
   const value = (data as Record<string, unknown> | undefined)?.[key];
@@ -145,4 +158,31 @@ export function objectOf<T>(data: unknown, key: string, what: string): T {
 export function novaOf(api: ProjectApi): Client<ComputePaths> {
   if (!api.nova) throw new ApiError({ kind: 'bad-response', message: 'This cloud has no compute (Nova) service in its catalog, so volumes cannot be attached or detached here.' });
   return api.nova;
+}
+
+/** Nova's page size for servers (it caps a page at `max_limit`, 1000 by default). */
+const SERVER_PAGE = 1000;
+
+/**
+ * Every server `query` selects, following Nova's `next` links by `marker`; a page that repeats a
+ * server of an earlier one reads the list once more, then fails (never a partial list).
+ */
+export function allServers(nova: Client<ComputePaths>, query: Record<string, unknown>, signal?: AbortSignal): Promise<NovaServer[]> {
+  return checkedListing(async () => {
+    const all: NovaServer[] = [];
+    const seen = new Set<string>();
+    for (let marker: string | undefined; ;) {
+      const { data } = await call(nova.GET('/v2.1/servers/detail', { params: { query: { limit: SERVER_PAGE, ...query, ...(marker ? { marker } : {}) } as never }, signal }));
+      const page = records<NovaServer>(listOf<NovaServer>(data, 'servers', 'servers'), 'servers');
+      for (const r of page) {
+        if (seen.has(r.id)) throw new PagesDidNotAddUp('a page of servers repeated one of an earlier page');
+        seen.add(r.id);
+      }
+      all.push(...page);
+      // Nova says whether more follow with a `next` link; a full page without one is the end too.
+      const more = (data as { servers_links?: Array<{ rel?: string }> }).servers_links?.some((l) => l.rel === 'next');
+      if (!more || !page.length) return all;
+      marker = page[page.length - 1]!.id;
+    }
+  }, 'servers');
 }

@@ -3,8 +3,9 @@ import type { Capabilities } from '../../core/capabilities';
 import { errorSection, field, longText, text, timeValue, yesNo, type DetailSection, type TableRow } from '../../core/details';
 import { ApiError } from '../../core/errors';
 import type { FetchOptions } from '../../core/http';
+import { checkedListing, PagesDidNotAddUp } from '../../core/listing';
 import { formatGiB, type DeleteOutcome, type Identity, type Instance, type Scope, type Snapshot, type Volume, type VolumeType } from '../../core/model';
-import { atLeast, call, listOf, novaOf, objectOf, projectApi, type ProjectApi } from './api';
+import { allServers, atLeast, call, listOf, novaOf, objectOf, projectApi, records, type ProjectApi } from './api';
 import type { CloudConfig } from './clouds';
 import { Keystone } from './keystone';
 import {
@@ -31,7 +32,6 @@ export const OPENSTACK_CAPABILITIES: Capabilities = {
 /** Cinder's page size (its default cap, `osapi_max_limit`, is 1000). */
 const PAGE = 500;
 /** Nova's page size (its default cap, `max_limit`, is 1000). */
-const SERVER_PAGE = 1000;
 const nameCollator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
 const FOREIGN_CREATE = 'This project is seen as admin through all_tenants: a volume made from here would belong to the admin\'s own project. Sign in to this project to create volumes in it.';
 
@@ -142,63 +142,82 @@ export class OpenStackBackend implements Backend {
     return this.allPages<CinderVolume>(api, '/v3/{project_id}/volumes/detail', 'volumes', this.only(projectId), signal);
   }
 
-  /** Every record of a Cinder list (volumes or snapshots), paged as described above. */
-  private async allPages<T extends { id: string }>(
+  /**
+   * Every record of a Cinder list (volumes or snapshots), paged as described above. Each page is
+   * checked against what the first promised — the count, exactly the rows its offset holds, no id
+   * twice — and a listing that does not add up is read once more, then fails clearly (never a
+   * silent partial list).
+   */
+  private allPages<T extends { id: string }>(
     api: ProjectApi, path: '/v3/{project_id}/volumes/detail' | '/v3/{project_id}/snapshots/detail', key: 'volumes' | 'snapshots',
     filter: Record<string, unknown>, signal?: AbortSignal,
   ): Promise<T[]> {
-    const page = async (query: Record<string, unknown>): Promise<{ volumes: T[]; count?: number }> => {
+    return checkedListing(() => this.pagesOnce<T>(api, path, key, filter, signal), key);
+  }
+
+  private async pagesOnce<T extends { id: string }>(
+    api: ProjectApi, path: '/v3/{project_id}/volumes/detail' | '/v3/{project_id}/snapshots/detail', key: 'volumes' | 'snapshots',
+    filter: Record<string, unknown>, signal?: AbortSignal,
+  ): Promise<T[]> {
+    const page = async (query: Record<string, unknown>): Promise<{ rows: T[]; count?: number }> => {
       const { data } = await call(api.cinder.GET(path, {
         params: { path: { project_id: api.projectId }, query: { limit: this.pageSize, sort: 'id:asc', ...filter, ...query } as never }, signal,
       }));
-      const count = (data as { count?: unknown }).count;
-      return { volumes: listOf<T>(data, key, key), count: typeof count === 'number' ? count : undefined };
+      const count = (data as { count?: unknown } | undefined)?.count;
+      return { rows: records<T>(listOf<T>(data, key, key), key), count: typeof count === 'number' ? count : undefined };
     };
-    let all: T[];
+    const seen = new Set<string>();
+    const unique = (rows: T[], where: string): T[] => {
+      for (const r of rows) {
+        if (seen.has(r.id)) throw new PagesDidNotAddUp(`the page ${where} repeated one of the ${key} of an earlier page`);
+        seen.add(r.id);
+      }
+      return rows;
+    };
     if (atLeast(api.volumeVersion, 3, 45) && !this.markerOnly) {
       const first = await page({ with_count: true });
-      const total = first.count ?? first.volumes.length;
+      if (first.count === undefined) throw new PagesDidNotAddUp(`the first page had no count although with_count was asked for`);
+      const total = first.count;
+      // A cloud whose osapi_max_limit is below our page size answers short: page by what it served.
+      const served = first.rows.length > 0 && first.rows.length < this.pageSize && first.rows.length < total ? first.rows.length : this.pageSize;
+      if (first.rows.length !== Math.min(served, total)) throw new PagesDidNotAddUp(`the first page had ${first.rows.length} ${key} where ${Math.min(served, total)} were due (${total} counted)`);
+      unique(first.rows, 'at offset 0');
       const offsets: number[] = [];
-      for (let o = first.volumes.length; o < total && first.volumes.length > 0; o += this.pageSize) offsets.push(o);
+      for (let o = served; o < total; o += served) offsets.push(o);
       const rest: T[][] = new Array(offsets.length);
       let next = 0;
+      let failed = false;
       const worker = async (): Promise<void> => {
-        while (next < offsets.length) {
+        while (!failed && next < offsets.length) {
           const i = next++;
-          rest[i] = (await page({ offset: offsets[i] })).volumes;
+          const offset = offsets[i]!;
+          try {
+            const { rows } = await page({ offset, limit: served });
+            const due = Math.min(served, total - offset);
+            if (rows.length !== due) throw new PagesDidNotAddUp(`the page at offset ${offset} had ${rows.length} ${key} where ${due} were due (${total} counted)`);
+            rest[i] = unique(rows, `at offset ${offset}`);
+          } catch (err) {
+            failed = true;
+            throw err;
+          }
         }
       };
       await Promise.all(Array.from({ length: Math.min(this.concurrency, offsets.length) }, worker));
-      all = [...first.volumes, ...rest.flat()];
-      if (all.length !== total) throw new ApiError({ kind: 'bad-response', message: `The server's pages did not add up (${all.length} ${key} read, ${total} counted); try again.` });
-    } else {
-      all = [];
-      for (let marker: string | undefined; ;) {
-        const { volumes } = await page(marker ? { marker } : {});
-        all.push(...volumes);
-        if (volumes.length < this.pageSize) break;
-        marker = volumes[volumes.length - 1]!.id;
-      }
+      return [...first.rows, ...rest.flat()];
     }
-    if (new Set(all.map((v) => v.id)).size !== all.length) throw new ApiError({ kind: 'bad-response', message: `The server's pages did not add up (one of the ${key} came twice); try again.` });
-    return all;
+    const all: T[] = [];
+    for (let marker: string | undefined; ;) {
+      const { rows } = await page(marker ? { marker } : {});
+      if (rows.length > this.pageSize) throw new PagesDidNotAddUp(`a page had ${rows.length} ${key}, more than the ${this.pageSize} asked for`);
+      all.push(...unique(rows, marker ? `after ${marker}` : 'first'));
+      if (rows.length < this.pageSize) return all;
+      marker = rows[rows.length - 1]!.id;
+    }
   }
 
-  /** Every server of the project, following Nova's `marker` (it caps a page at `max_limit`, 1000 by default). */
+  /** Every server of the project (or, for an admin, of a foreign project). */
   private async servers(api: ProjectApi, projectId: string, signal?: AbortSignal): Promise<NovaServer[]> {
-    const nova = novaOf(api);
-    const all: NovaServer[] = [];
-    for (let marker: string | undefined; ;) {
-      const { data } = await call(nova.GET('/v2.1/servers/detail', { params: { query: { limit: SERVER_PAGE, ...this.only(projectId), ...(marker ? { marker } : {}) } as never }, signal }));
-      const page = listOf<NovaServer>(data, 'servers', 'servers');
-      all.push(...page);
-      // Nova says whether more follow with a `next` link; a full page without one is the end too.
-      const next = (data as { servers_links?: Array<{ rel?: string }> }).servers_links?.some((l) => l.rel === 'next');
-      if (!next || page.length === 0) break;
-      marker = page[page.length - 1]!.id;
-    }
-    if (new Set(all.map((s) => s.id)).size !== all.length) throw new ApiError({ kind: 'bad-response', message: 'The server\'s pages did not add up (one of the servers came twice); try again.' });
-    return all;
+    return allServers(novaOf(api), this.only(projectId), signal);
   }
 
   private async serverNames(api: ProjectApi, projectId: string, signal?: AbortSignal): Promise<Map<string, string>> {

@@ -18,7 +18,8 @@ import { ApiError, Refusal } from '../../core/errors';
 import type { FetchOptions } from '../../core/http';
 import type { DeleteOutcome, Identity, Instance, Scope, Snapshot, Volume, VolumeType } from '../../core/model';
 import type { BackendRules } from '../../core/rules';
-import { call, computeApi, listOf, objectOf, parseMicroversion, type ComputeApi, type Microversion } from './api';
+import { checkedListing, PagesDidNotAddUp } from '../../core/listing';
+import { allServers, call, computeApi, listOf, objectOf, parseMicroversion, records, type ComputeApi, type Microversion } from './api';
 import type { CloudConfig } from './clouds';
 import { COMPUTE_TYPES, Keystone } from './keystone';
 import {
@@ -227,16 +228,22 @@ export class NovaVolumesBackend implements Backend {
   private async everyPage<T extends { id: string }>(
     api: ComputeApi, collection: Collection, read: (query: { limit: number; offset: number }) => Answer<unknown>, key: 'volumes' | 'snapshots',
   ): Promise<T[]> {
-    const all: T[] = [];
-    for (let offset = 0; ;) {
-      const { data } = await this.proxy(api, collection, read({ limit: this.pageSize, offset }), true);
-      const page = listOf<T>(data, key, key);
-      all.push(...page);
-      if (page.length < this.pageSize) break;
-      offset += page.length;
-    }
-    if (new Set(all.map((r) => r.id)).size !== all.length) throw new ApiError({ kind: 'bad-response', message: `Nova's pages did not add up (one of the ${key} came twice); try again.` });
-    return all;
+    return checkedListing(async () => {
+      const all: T[] = [];
+      const seen = new Set<string>();
+      for (let offset = 0; ;) {
+        const { data } = await this.proxy(api, collection, read({ limit: this.pageSize, offset }), true);
+        const page = records<T>(listOf<T>(data, key, key), key);
+        if (page.length > this.pageSize) throw new PagesDidNotAddUp(`Nova's page at offset ${offset} had ${page.length} ${key}, more than the ${this.pageSize} asked for`);
+        for (const r of page) {
+          if (seen.has(r.id)) throw new PagesDidNotAddUp(`Nova's page at offset ${offset} repeated one of the ${key} of an earlier page`);
+          seen.add(r.id);
+        }
+        all.push(...page);
+        if (page.length < this.pageSize) return all;
+        offset += page.length;
+      }
+    }, key);
   }
 
   private proxyVolumes(api: ComputeApi, signal?: AbortSignal): Promise<ProxyVolume[]> {
@@ -249,15 +256,7 @@ export class NovaVolumesBackend implements Backend {
 
   /** The project's servers, following Nova's `next` links by `marker`. */
   private async servers(api: ComputeApi, signal?: AbortSignal): Promise<NovaServer[]> {
-    const all: NovaServer[] = [];
-    for (let marker: string | undefined; ;) {
-      const { data } = await call(api.nova.GET('/v2.1/servers/detail', { params: { query: { limit: PAGE, ...(marker ? { marker } : {}) } as never }, signal }));
-      const page = listOf<NovaServer>(data, 'servers', 'servers');
-      all.push(...page);
-      const more = (data as { servers_links?: Array<{ rel?: string }> }).servers_links?.some((l) => l.rel === 'next');
-      if (!more || !page.length) return all;
-      marker = page[page.length - 1]!.id;
-    }
+    return allServers(api.nova, {}, signal);
   }
 
   private async serverNames(api: ComputeApi, serverId?: string, signal?: AbortSignal): Promise<Map<string, string>> {

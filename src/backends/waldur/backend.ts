@@ -3,7 +3,8 @@ import type { Capabilities } from '../../core/capabilities';
 import type { DeleteOutcome, Identity, Instance, Scope, Snapshot, Volume, VolumeType } from '../../core/model';
 import { createWaldurClient, normalizeBaseUrl, unwrap, type ClientConfig, type WaldurClient } from './client';
 import { fetchSnapshotDetails, fetchVolumeDetails, snapshotDetails, volumeDetails } from './details';
-import { listPages, type ListAllOptions } from './paging';
+import { ApiError } from '../../core/errors';
+import { expectRecord, listPages, type ListAllOptions } from './paging';
 import { SNAPSHOT_ROW_FIELDS, VOLUME_ROW_FIELDS, toSnapshot, toVolume, waldurOf } from './records';
 import { WALDUR_RULES } from './rules';
 import { displayState, normalizeState } from './states';
@@ -44,7 +45,7 @@ export class WaldurBackend implements Backend {
   }
 
   async whoAmI(signal?: AbortSignal): Promise<Identity> {
-    const { data } = await unwrap(this.client.GET('/api/users/me/', { signal }));
+    const data = expectRecord<{ username?: string; full_name?: string; is_staff?: boolean; token_expires_at?: string | null }>((await unwrap(this.client.GET('/api/users/me/', { signal }))).data, 'your user record');
     return {
       username: data.username ?? '',
       fullName: data.full_name ?? '',
@@ -57,13 +58,13 @@ export class WaldurBackend implements Backend {
     if (!parent) {
       const rows = await listPages((page, page_size, s) => unwrap(this.client.GET('/api/customers/', {
         params: { query: { page, page_size, o: 'name', field: ['uuid', 'name', 'abbreviation'] } }, signal: s,
-      })), { ...this.paging, signal });
+      })), { ...this.paging, signal, what: 'organizations' });
       return rows.map((c) => ({ id: c.uuid ?? '', kind: 'organization', name: c.name ?? '' }));
     }
     if (parent.kind !== 'organization') return [];
     const rows = await listPages((page, page_size, s) => unwrap(this.client.GET('/api/projects/', {
       params: { query: { page, page_size, customer_uuid: parent.id, o: ['name'], field: ['uuid', 'name', 'description', 'customer_uuid'] } }, signal: s,
-    })), { ...this.paging, signal });
+    })), { ...this.paging, signal, what: 'projects' });
     return rows.map((p) => ({ id: p.uuid ?? '', kind: 'project', parentId: p.customer_uuid ?? parent.id, name: p.name ?? '', description: p.description || undefined }));
   }
 
@@ -71,14 +72,14 @@ export class WaldurBackend implements Backend {
     const query = scope?.kind === 'organization' ? { customer_uuid: scope.id } : { project_uuid: scope?.id };
     const rows = await listPages((page, page_size, s) => unwrap(this.client.GET('/api/openstack-volumes/', {
       params: { query: { page, page_size, ...query, field: [...VOLUME_ROW_FIELDS] } }, signal: s,
-    })), { ...this.paging, signal });
+    })), { ...this.paging, signal, what: 'volumes' });
     return rows.map(toVolume).sort(byName);
   }
 
   async listSnapshots(volumeId?: string, signal?: AbortSignal): Promise<Snapshot[]> {
     const rows = await listPages((page, page_size, s) => unwrap(this.client.GET('/api/openstack-snapshots/', {
       params: { query: { page, page_size, source_volume_uuid: volumeId, field: [...SNAPSHOT_ROW_FIELDS] } }, signal: s,
-    })), { ...this.paging, signal });
+    })), { ...this.paging, signal, what: 'snapshots' });
     return rows.map(toSnapshot).sort(byName);
   }
 
@@ -101,7 +102,7 @@ export class WaldurBackend implements Backend {
   async listAttachableInstances(volume: Volume, signal?: AbortSignal): Promise<Instance[]> {
     const rows = await listPages((page, page_size, s) => unwrap(this.client.GET('/api/openstack-instances/', {
       params: { query: { page, page_size, attach_volume_uuid: volume.id, field: ['uuid', 'url', 'name', 'state', 'runtime_state', 'availability_zone_name'] } }, signal: s,
-    })), { ...this.paging, signal });
+    })), { ...this.paging, signal, what: 'instances' });
     return rows.map((r) => ({
       id: r.uuid ?? '', name: r.name ?? '', statusLabel: r.runtime_state || displayState(normalizeState(r.state)),
       availabilityZone: r.availability_zone_name || undefined, native: { url: r.url ?? '' },
@@ -113,7 +114,7 @@ export class WaldurBackend implements Backend {
     if (!tenantId) throw new Error(`${where.name || 'It'} has no tenant, so its volume types are unknown.`);
     const rows = await listPages((page, page_size, s) => unwrap(this.client.GET('/api/openstack-volume-types/', {
       params: { query: { page, page_size, tenant_uuid: tenantId } }, signal: s,
-    })), { ...this.paging, signal });
+    })), { ...this.paging, signal, what: 'volume types' });
     return rows.map((t) => ({ id: t.uuid, name: t.name, description: t.description ?? '', native: { url: t.url } }));
   }
 
@@ -136,12 +137,12 @@ export class WaldurBackend implements Backend {
   async snapshotVolume(volume: Volume, input: { name: string; description?: string; keptUntil?: string }): Promise<Snapshot> {
     const body = { name: input.name, description: input.description ?? '', kept_until: input.keptUntil ?? null };
     const { data } = await unwrap(this.client.POST('/api/openstack-volumes/{uuid}/snapshot/', { params: { path: { uuid: volume.id } }, body }));
-    return toSnapshot(data);
+    return accepted(() => toSnapshot(data));
   }
 
   async updateVolume(volume: Volume, changes: VolumeChanges): Promise<Volume> {
     const { data } = await unwrap(this.client.PATCH('/api/openstack-volumes/{uuid}/', { params: { path: { uuid: volume.id } }, body: changes }));
-    return toVolume(data);
+    return accepted(() => toVolume(data));
   }
 
   async pullVolume(volume: Volume): Promise<void> {
@@ -159,19 +160,21 @@ export class WaldurBackend implements Backend {
     const { data } = await unwrap(this.client.POST('/api/marketplace-resources/{uuid}/terminate/', {
       params: { path: { uuid: marketplaceResourceId } }, body: {},
     }));
-    return { kind: 'order', orderId: data.order_uuid ?? '' };
+    // Accepted (2xx): an answer without the order's id is still an accepted order.
+    const orderId = (data as { order_uuid?: unknown } | undefined)?.order_uuid;
+    return { kind: 'order', orderId: typeof orderId === 'string' ? orderId : '' };
   }
 
   async restoreSnapshot(snapshot: Snapshot, input: { name: string; description?: string }): Promise<Volume> {
     const { data } = await unwrap(this.client.POST('/api/openstack-snapshots/{uuid}/restore/', { params: { path: { uuid: snapshot.id } }, body: input }));
-    return toVolume(data);
+    return accepted(() => toVolume(data));
   }
 
   async updateSnapshot(snapshot: Snapshot, changes: { name?: string; description?: string; keptUntil?: string | null }): Promise<Snapshot> {
     const { keptUntil, ...rest } = changes;
     const body = keptUntil === undefined ? rest : { ...rest, kept_until: keptUntil };
     const { data } = await unwrap(this.client.PATCH('/api/openstack-snapshots/{uuid}/', { params: { path: { uuid: snapshot.id } }, body }));
-    return toSnapshot(data);
+    return accepted(() => toSnapshot(data));
   }
 
   async pullSnapshot(snapshot: Snapshot): Promise<void> {
@@ -184,6 +187,21 @@ export class WaldurBackend implements Backend {
 
   async deleteSnapshot(snapshot: Snapshot): Promise<void> {
     await unwrap(this.client.DELETE('/api/openstack-snapshots/{uuid}/', { params: { path: { uuid: snapshot.id } }, parseAs: 'text' }));
+  }
+}
+
+/**
+ * The record an accepted write answered with; when it can't be read, the error says the request
+ * was accepted, so nobody sends it again believing it failed.
+ */
+function accepted<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (err) {
+    if (err instanceof ApiError && err.kind === 'bad-response') {
+      throw new ApiError({ kind: 'bad-response', message: `${err.message.replace(/\.$/, '')}; the server accepted the request, so refresh to see its result before trying again.` });
+    }
+    throw err;
   }
 }
 

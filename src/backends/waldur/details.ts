@@ -12,7 +12,7 @@ import type { LocalRef } from '../../core/ref';
 import { blockStorageStatus } from '../../core/status';
 import { plainText } from '../../util/escape';
 import { unwrap, type WaldurClient } from './client';
-import { listPages } from './paging';
+import { expectRecord, listPages } from './paging';
 import { idFromUrl, toSnapshot, toVolume, type RestorationRecord, type SnapshotRecord, type VolumeRecord } from './records';
 import { displayState, isTransitionalState, normalizeRuntimeState, normalizeState } from './states';
 
@@ -32,10 +32,10 @@ export interface SnapshotDetailsInput {
 /** The full volume record, its snapshots and the name of the snapshot it was made from. */
 export async function fetchVolumeDetails(client: WaldurClient, id: string, signal?: AbortSignal): Promise<VolumeDetailsInput> {
   const [volume, snapshots] = await Promise.all([
-    unwrap(client.GET('/api/openstack-volumes/{uuid}/', { params: { path: { uuid: id } }, signal })).then((r) => r.data),
+    unwrap(client.GET('/api/openstack-volumes/{uuid}/', { params: { path: { uuid: id } }, signal })).then((r) => expectRecord<VolumeRecord>(r.data, 'a volume')),
     listPages((page, page_size, s) => unwrap(client.GET('/api/openstack-snapshots/', {
       params: { query: { page, page_size, source_volume_uuid: id } }, signal: s,
-    })), { signal }),
+    })), { signal, what: 'snapshots' }),
   ]);
   const sourceId = idFromUrl(volume.source_snapshot);
   let sourceSnapshotName: string | undefined;
@@ -43,7 +43,7 @@ export async function fetchVolumeDetails(client: WaldurClient, id: string, signa
     // Only for the label; a deleted source snapshot must not break the panel.
     sourceSnapshotName = await unwrap(client.GET('/api/openstack-snapshots/{uuid}/', {
       params: { path: { uuid: sourceId }, query: { field: ['uuid', 'name'] } }, signal,
-    })).then((r) => r.data.name, () => undefined);
+    })).then((r) => (r.data as { name?: string } | undefined)?.name, () => undefined);
   }
   return { volume, snapshots, sourceSnapshotName };
 }
@@ -51,10 +51,10 @@ export async function fetchVolumeDetails(client: WaldurClient, id: string, signa
 /** The full snapshot record and every restoration made from it. */
 export async function fetchSnapshotDetails(client: WaldurClient, id: string, signal?: AbortSignal): Promise<SnapshotDetailsInput> {
   const [snapshot, restorations] = await Promise.all([
-    unwrap(client.GET('/api/openstack-snapshots/{uuid}/', { params: { path: { uuid: id } }, signal })).then((r) => r.data),
+    unwrap(client.GET('/api/openstack-snapshots/{uuid}/', { params: { path: { uuid: id } }, signal })).then((r) => expectRecord<SnapshotRecord>(r.data, 'a snapshot')),
     listPages((page, page_size, s) => unwrap(client.GET('/api/openstack-snapshots/{uuid}/restorations/', {
       params: { path: { uuid: id }, query: { page, page_size } }, signal: s,
-    })), { signal }),
+    })), { signal, what: 'restorations' }),
   ]);
   return { snapshot, restorations };
 }

@@ -2,7 +2,9 @@
  * Waldur records (the generated schema types, possibly sparse with `field=`) → neutral models.
  * The one place that names Waldur's record types.
  */
+import { ApiError } from '../../core/errors';
 import type { Snapshot, Volume } from '../../core/model';
+import { expectRecord } from './paging';
 import { normalizeRuntimeState, normalizeState, waldurStatus } from './states';
 import type { components } from './waldur.gen';
 
@@ -49,7 +51,15 @@ export function idFromUrl(url: string | null | undefined): string | undefined {
   return parts[parts.length - 1];
 }
 
-export function toVolume(r: VolumeRecord): Volume {
+/** A record the API sent, checked to be one (an object with its uuid), else `bad-response`. */
+function record<T extends { uuid?: unknown }>(r: unknown, what: string): T {
+  const rec = expectRecord<T>(r, what);
+  if (typeof rec.uuid !== 'string' || !rec.uuid) throw new ApiError({ kind: 'bad-response', message: `The server sent ${what} without its uuid.` });
+  return rec;
+}
+
+export function toVolume(raw: VolumeRecord): Volume {
+  const r = record<VolumeRecord>(raw, 'a volume');
   const state = normalizeState(r.state);
   const runtimeState = normalizeRuntimeState(r.runtime_state);
   const native: WaldurNative = {
@@ -78,7 +88,8 @@ export function toVolume(r: VolumeRecord): Volume {
   };
 }
 
-export function toSnapshot(r: SnapshotRecord): Snapshot {
+export function toSnapshot(raw: SnapshotRecord): Snapshot {
+  const r = record<SnapshotRecord>(raw, 'a snapshot');
   const state = normalizeState(r.state);
   const runtimeState = normalizeRuntimeState(r.runtime_state);
   const native: WaldurNative = { state, url: r.url ?? '', backendId: r.backend_id || undefined };
