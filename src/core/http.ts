@@ -122,7 +122,7 @@ export function timedFetch(options: FetchOptions): (request: Request) => Promise
       if (request.signal.aborted) throw new ApiError({ kind: 'cancelled', message: 'Cancelled', cause, ...where });
       throw new ApiError({
         kind: 'network', cause, ...where,
-        message: `${url.host} began to answer, but the connection was closed before the answer was complete (${networkReason(cause).reason})${write ? `; ${MAYBE_APPLIED}` : ''}`,
+        message: `${url.host} began to answer, but the connection was closed before the answer was complete${write ? `; ${MAYBE_APPLIED}` : ''}`,
       });
     }
     const text = new TextDecoder().decode(body);

@@ -12,6 +12,7 @@ import './panels.test';
 import './more-actions.test';
 import './connections.test';
 import './openstack.test';
+import './faults.test';
 
 /** Summary line parsed by scripts/test-all.mjs; keep the format. */
 export const SUMMARY_PREFIX = 'MOCHA_SUMMARY';
