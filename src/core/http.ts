@@ -76,7 +76,7 @@ const READS = new Set(['GET', 'HEAD']);
 export const MAYBE_APPLIED = 'it may have been applied, so refresh before trying again';
 
 /** What {@link unwrap} needs to know about a response that openapi-fetch does not keep. */
-const exchanges = new WeakMap<Response, { method: string; host: string; body: string; tries: number }>();
+const exchanges = new WeakMap<Response, { method: string; host: string; tries: number }>();
 
 export function timedFetch(options: FetchOptions): (request: Request) => Promise<Response> {
   const baseFetch = options.fetch ?? ((req: Request) => globalThis.fetch(req));
@@ -125,8 +125,9 @@ export function timedFetch(options: FetchOptions): (request: Request) => Promise
         message: `${url.host} began to answer, but the connection was closed before the answer was complete${write ? `; ${MAYBE_APPLIED}` : ''}`,
       });
     }
-    const text = new TextDecoder().decode(body);
     const contentType = response.headers.get('Content-Type') ?? '';
+    // Decoded here only when it can matter (an error, or what may be an HTML page): lists are large.
+    const text = !response.ok || /html/i.test(contentType) || firstByte(body) === 0x3c ? new TextDecoder().decode(body) : '';
     if (response.ok && text.trim() && isHtml(contentType, text)) {
       throw new ApiError({
         kind: 'bad-response', status: response.status, ...where, body: text.slice(0, 4000),
@@ -137,7 +138,7 @@ export function timedFetch(options: FetchOptions): (request: Request) => Promise
       status: response.status, statusText: response.statusText, headers: response.headers,
     });
     Object.defineProperty(buffered, 'url', { value: response.url || request.url });
-    exchanges.set(buffered, { method: request.method, host: url.host, body: text, tries: 1 });
+    exchanges.set(buffered, { method: request.method, host: url.host, tries: 1 });
     return buffered;
   };
 
@@ -219,6 +220,13 @@ function redirectError(response: Response, url: URL, method: string): ApiError {
     kind: 'http', status: response.status, method, path: url.pathname,
     message: `${url.host} answered ${response.status} ${statusPhrase(response.status)}, a redirect to ${target}. API calls do not follow redirects, so nothing was sent there; check the connection's URL.${write ? ' The server may still have applied the request: refresh before trying again.' : ''}`,
   });
+}
+
+/** The first byte that is not white space, or -1. */
+function firstByte(body: ArrayBuffer): number {
+  const bytes = new Uint8Array(body);
+  for (const b of bytes) if (b !== 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d) return b;
+  return -1;
 }
 
 function isHtml(contentType: string, text: string): boolean {

@@ -1,7 +1,10 @@
-/** Host names that never leave the machine, where plain http is acceptable. */
+/**
+ * Host names that never leave the machine, where plain http is acceptable: literal loopback
+ * addresses and `localhost` itself. Not `*.localhost`: here it is resolved through DNS.
+ */
 export function isLoopbackHost(hostname: string): boolean {
   const h = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  return h === 'localhost' || h.endsWith('.localhost') || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h);
+  return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h);
 }
 
 /**

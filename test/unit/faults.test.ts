@@ -148,7 +148,7 @@ test('writes are never retried; a write that failed after it was sent says it ma
     ['reset before the answer', (s) => (isPost(VOLUMES)(s) ? { kind: 'reset' } : undefined),
       /^Could not reach 127\.0\.0\.1:\d+: the connection was reset .*; it may have been applied, so refresh before trying again$/],
     ['answer cut off', (s) => (isPost(VOLUMES)(s) ? { kind: 'cut', bytes: 5 } : undefined),
-      /began to answer, but the connection was closed before the answer was complete .*; it may have been applied, so refresh before trying again$/],
+      /began to answer, but the connection was closed before the answer was complete; it may have been applied, so refresh before trying again$/],
     ['answer stalls', (s) => (isPost(VOLUMES)(s) ? { kind: 'stall-body', bytes: 5 } : undefined),
       new RegExp(`began to answer but the rest did not arrive within ${TIMEOUT_MS} ms; it may have been applied, so refresh before trying again$`)],
     ['no answer', (s) => (isPost(VOLUMES)(s) ? { kind: 'stall' } : undefined),

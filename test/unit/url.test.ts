@@ -21,6 +21,10 @@ test('isLoopbackHost', () => {
   assert.ok(isLoopbackHost('[::1]'));
   assert.ok(!isLoopbackHost('127.example.com'));
   assert.ok(!isLoopbackHost('192.168.1.1'));
+  // Resolved through DNS here, so not loopback for plain http.
+  assert.ok(!isLoopbackHost('waldur.localhost'));
+  assert.ok(!isLoopbackHost('evil.example.localhost'));
+  assert.match(validateApiUrl('http://waldur.localhost:8000/api/')!, /https/);
 });
 
 test('canonicalApiUrl drops /api/ and trailing slashes', () => {
