@@ -126,9 +126,9 @@ export function timedFetch(options: FetchOptions): (request: Request) => Promise
       });
     }
     const contentType = response.headers.get('Content-Type') ?? '';
-    // Decoded here only when it can matter (an error, or what may be an HTML page): lists are large.
-    const text = !response.ok || /html/i.test(contentType) || firstByte(body) === 0x3c ? new TextDecoder().decode(body) : '';
-    if (response.ok && text.trim() && isHtml(contentType, text)) {
+    // Only a 2xx that may be an HTML page is decoded here (lists are large; error bodies are read by unwrap).
+    const text = response.ok && (/html/i.test(contentType) || firstByte(body) === 0x3c) ? new TextDecoder().decode(body) : '';
+    if (text.trim() && isHtml(contentType, text)) {
       throw new ApiError({
         kind: 'bad-response', status: response.status, ...where, body: text.slice(0, 4000),
         message: `${url.host} answered with an HTML page where the API's JSON was expected (a proxy or sign-in page in between?)${write ? `; ${MAYBE_APPLIED}` : ''}`,
