@@ -8,7 +8,7 @@ import { hostOf } from '../connections/store';
 import { isConnectionId } from '../core/ref';
 import type { Connection } from '../connections/manager';
 import { connectionIdOf, type TreeNode } from '../tree/nodes';
-import { plainText, uiText } from '../util/escape';
+import { hiddenCharacter, uiText } from '../util/escape';
 import { canonicalApiUrl, normalizeToken, validateApiUrl, validateToken } from '../util/url';
 import type { CommandContext } from './registry';
 
@@ -27,7 +27,7 @@ async function askToken(ctx: CommandContext, url: string, title: string, tryAgai
   const host = new URL(url).host;
   const rawToken = await vscode.window.showInputBox({
     title,
-    prompt: `API token for ${host}. It is kept in VS Code's secret storage only.`,
+    prompt: `API token for ${host}: in HomePort, your profile (top right) → API token → copy. Kept in VS Code's secret storage only.`,
     password: true,
     ignoreFocusOut: true,
     validateInput: validateToken,
@@ -234,7 +234,8 @@ export async function renameConnection(ctx: CommandContext, arg?: unknown): Prom
     const t = v.trim();
     if (!t) return "The label can't be empty.";
     if (t.length > 80) return `At most 80 characters (this one has ${t.length}).`;
-    if (plainText(t, 200) !== t) return 'Use one line without control characters.';
+    const hidden = hiddenCharacter(t);
+    if (hidden) return `The label contains ${hidden}; use one line of visible characters.`;
     if (ctx.connections.all().some((o) => o.id !== c.id && o.record.label === t)) return 'Another connection has that label.';
     return undefined;
   };

@@ -23,6 +23,9 @@ export const COMMANDS: Record<string, CommandHandler> = {
   'volumeExplorer.retry': (ctx, node) => ctx.refresh.node(node as TreeNode | undefined),
   'volumeExplorer.showLog': (ctx) => ctx.log.show(),
   'volumeExplorer.showDetails': (ctx, arg) => ctx.panels.showFromCommand(arg),
+  // Internal: a row's click (keeps focus in the tree) and Enter on a row (moves it to the panel).
+  'volumeExplorer.openRow': (ctx, arg) => ctx.panels.openFromRow(arg),
+  'volumeExplorer.openFocusedRow': (ctx) => ctx.panels.openFocusedRow(),
   'volumeExplorer.showJobs': (ctx) => showJobs(ctx),
   'volumeExplorer.createVolume': createVolume,
   'volumeExplorer.attachVolume': attachVolume,

@@ -67,6 +67,10 @@ export async function extendVolume(ctx: CommandContext, arg?: unknown): Promise<
   });
   if (input === undefined || validateExtendGiB(input, volume.sizeMiB)) return;
   const gib = Number(input.trim());
+  // Irreversible, and Enter on the prefilled minimum would send it at once: say both sizes first.
+  const sure = await confirmModal(`Extend ${label(volume)} from ${formatGiB(volume.sizeMiB)} to ${gib} GiB?`,
+    `This cannot be undone: a volume can't be made smaller again.${attachedNote}`, 'Extend');
+  if (!sure) return;
   await backend.extendVolume(volume, gibToMiB(gib));
   ctx.jobs.follow(ref, volume, 'extend', { title: `Extending ${label(volume)} to ${gib} GiB`, failureTitle: 'Extend failed', success: (v) => `${label(v)} is now ${formatGiB(v.sizeMiB)}.` });
 }

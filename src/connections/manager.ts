@@ -110,7 +110,12 @@ export class ConnectionManager implements vscode.Disposable {
       timeoutMs: Math.max(1, timeoutSeconds) * 1000,
       userAgent: `volume-explorer/${this.context.extension.packageJSON.version} vscode/${vscode.version}`,
       onRequestDone: ({ method, url: where, status, ms }) => {
-        this.log.debug(`[api] ${method} ${where} → ${status} in ${ms} ms`);
+        // Every write the server answered is in the log at info level (accepted or refused); reads at debug.
+        const write = method !== 'GET' && method !== 'HEAD';
+        const line = `[api] ${method} ${where} → ${status} in ${ms} ms${write ? (status < 300 ? ' (accepted)' : ' (refused)') : ''}`;
+        if (!write) this.log.debug(line);
+        else if (status < 300) this.log.info(line);
+        else this.log.warn(line);
         if (!connectionId) return;
         if (status === 401) this.markUnauthorized(connectionId);
         else if (status < 400) this.markAccepted(connectionId);
@@ -175,6 +180,7 @@ export class ConnectionManager implements vscode.Disposable {
     const record = await this.store.add({ label, descriptor, readOnly: false }, secret);
     const backend = await createBackend(descriptor, secret, this.backendOptions(record.id));
     const connection: Connection = { id: record.id, record, backend, identity, state: 'ready', url: backend.endpoint };
+    this.logState(connection, 'ready');
     this.connections.set(record.id, connection);
     await this.updateContext();
     this.changed.fire(undefined);
@@ -200,10 +206,19 @@ export class ConnectionManager implements vscode.Disposable {
   }
 
   private setState(c: Connection, state: ConnectionState, problem?: string): void {
+    if (c.state !== state || c.problem !== problem) this.logState(c, state, problem);
     c.state = state;
     c.problem = problem;
     void this.updateContext();
     this.changed.fire(c);
+  }
+
+  /** One line per change of a connection's state (never a secret: label, host, user name, the reason). */
+  private logState(c: Pick<Connection, 'record' | 'url' | 'identity'>, state: ConnectionState, problem?: string): void {
+    const who = `[connection] ${plainText(c.record.label, 80)}`;
+    if (state === 'ready') this.log.info(`${who}: connected${c.url ? ` to ${plainText(c.url, 200)}` : ''}${c.identity ? ` as ${plainText(c.identity.username, 80)}` : ''}`);
+    else if (state === 'connecting') this.log.info(`${who}: connecting`);
+    else this.log.warn(`${who}: ${state}${problem ? ` — ${plainText(problem, 300)}` : ''}`);
   }
 
   /** Saves a verified Waldur connection (token to SecretStorage under the connection's own key). */
@@ -212,6 +227,7 @@ export class ConnectionManager implements vscode.Disposable {
     const record = await this.store.add({ label, descriptor: { kind: 'waldur', url }, readOnly: false }, token);
     const backend = await this.createBackend(url, token, record.id);
     const connection: Connection = { id: record.id, record, backend, identity, state: 'ready', url };
+    this.logState(connection, 'ready');
     this.connections.set(record.id, connection);
     await this.updateContext();
     this.changed.fire(undefined);
@@ -326,11 +342,13 @@ export class ConnectionManager implements vscode.Disposable {
     const c = this.connections.get(id);
     if (!c) return;
     this.connections.delete(id);
+    this.log.info(`[connection] ${plainText(c.record.label, 80)}: disconnected${c.record.descriptor.kind === 'demo' ? ' (demo stopped)' : '; its saved secret was removed'}`);
+    // Listeners first (panels close, jobs stop, rows go) so nothing offers an action on it meanwhile; then the slow parts.
+    this.removed.fire(id);
+    this.changed.fire(undefined);
     await this.store.remove(id);
     await this.stopDemo(c);
     await this.updateContext();
-    this.removed.fire(id);
-    this.changed.fire(undefined);
   }
 
   async removeAll(): Promise<void> {

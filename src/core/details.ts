@@ -3,7 +3,7 @@
  * drawn by the webview as text. Pure: no VS Code, no DOM.
  */
 import type { LocalRef } from './ref';
-import { plainText } from '../util/escape';
+import { multilineText, plainText } from '../util/escape';
 import { formatDateTime } from '../util/time';
 
 /** A piece of text, optionally a time (`datetime`), a hover text, or a link to another panel. */
@@ -84,9 +84,9 @@ export const text = (value: string | null | undefined, missing = 'None'): TextVa
   return clean ? { text: clean } : { text: missing, muted: true };
 };
 
-/** Multi-line text (descriptions) keeps its line breaks; only length is bounded. */
+/** Multi-line text (descriptions) keeps its line breaks; hidden characters neutralised, length bounded. */
 export const longText = (value: string | null | undefined, missing: string): TextValue =>
-  value && value.trim() ? { text: value.length > 4000 ? `${value.slice(0, 3999)}…` : value } : { text: missing, muted: true };
+  value && value.trim() ? { text: multilineText(value, 4000) } : { text: missing, muted: true };
 
 export const yesNo = (value: boolean | null | undefined): TextValue => ({ text: value ? 'Yes' : 'No' });
 export const field = (label: string, value: TextValue): FieldRow => ({ label, value });
@@ -96,7 +96,7 @@ export function errorSection(erred: boolean, message: string | undefined, traceb
   if (!erred) return [];
   return [{
     type: 'error', id: 'error', heading: 'Error',
-    message: message?.trim() || 'The server reports an error but gave no message.',
-    ...(traceback?.trim() ? { traceback } : {}),
+    message: multilineText(message?.trim(), 4000) || 'The server reports an error but gave no message.',
+    ...(traceback?.trim() ? { traceback: multilineText(traceback, 20_000) } : {}),
   }];
 }

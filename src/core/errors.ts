@@ -1,3 +1,5 @@
+import { plainText } from '../util/escape';
+
 /** Every failure of an API call, so no caller has to parse HTTP. */
 export type ApiErrorKind = 'http' | 'network' | 'timeout' | 'cancelled' | 'bad-response';
 
@@ -104,10 +106,10 @@ export function describeError(err: unknown): string {
  * body (one line, bounded) — what an HTML error page said, for whoever reads the log.
  */
 export function describeForLog(err: unknown): string {
-  const message = describeError(err);
+  // One line each: API text can't forge log lines or hide characters in them.
+  const message = plainText(describeError(err), 2000);
   if (!(err instanceof ApiError) || !err.body) return message;
-  // eslint-disable-next-line no-control-regex
-  const body = err.body.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 500);
+  const body = plainText(err.body.replace(/\s+/g, ' '), 500);
   return `${message} [${err.method ?? ''} ${err.path ?? ''} ${err.status ?? ''} body: ${body}]`;
 }
 

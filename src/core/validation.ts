@@ -1,3 +1,4 @@
+import { hiddenCharacter, withoutHidden } from '../util/escape';
 import { MIB_PER_GIB, formatGiB } from './model';
 
 /** Schema limits (OpenStackVolume/OpenStackSnapshot): name ≤ 150, description ≤ 4096, size ≤ 2^31-1 MiB. */
@@ -41,11 +42,16 @@ export function validateName(input: string, what = 'name'): string | undefined {
   const text = input.trim();
   if (!text) return `The ${what} can't be empty.`;
   if (text.length > MAX_NAME_LENGTH) return `The ${what} can have at most ${MAX_NAME_LENGTH} characters (this one has ${text.length}).`;
+  const hidden = hiddenCharacter(text);
+  if (hidden) return `The ${what} contains ${hidden}, which would make it read differently from what it is; remove it.`;
   return undefined;
 }
 
+/** A description: may keep line breaks and tabs, never other control, bidirectional or invisible characters. */
 export function validateDescription(input: string): string | undefined {
-  return input.length > MAX_DESCRIPTION_LENGTH ? `The description can have at most ${MAX_DESCRIPTION_LENGTH} characters (this one has ${input.length}).` : undefined;
+  if (input.length > MAX_DESCRIPTION_LENGTH) return `The description can have at most ${MAX_DESCRIPTION_LENGTH} characters (this one has ${input.length}).`;
+  const hidden = hiddenCharacter(input, true);
+  return hidden ? `The description contains ${hidden}, which would make it read differently from what it is; remove it.` : undefined;
 }
 
 /**
@@ -66,18 +72,22 @@ export function parseKeptUntil(input: string, now: Date = new Date()): { value: 
   return { value: date.toISOString() };
 }
 
+/** `name` + `suffix` within the name limit, without the characters `validateName` refuses (so a default always passes). */
+function derivedName(name: string, suffix: string): string {
+  const base = withoutHidden(name).slice(0, MAX_NAME_LENGTH - suffix.length);
+  return `${/[\ud800-\udbff]$/.test(base) ? base.slice(0, -1) : base}${suffix}`;
+}
+
 /** Default name of a snapshot of `volumeName`, kept within the name limit. */
 export function defaultSnapshotName(volumeName: string): string {
-  const suffix = '-snapshot';
-  return `${volumeName.slice(0, MAX_NAME_LENGTH - suffix.length)}${suffix}`;
+  return derivedName(volumeName, '-snapshot');
 }
 
 /** Default name of a volume restored from `snapshotName`. */
 export function defaultRestoreName(snapshotName: string): string {
-  const suffix = '-restored';
-  return `${snapshotName.slice(0, MAX_NAME_LENGTH - suffix.length)}${suffix}`;
+  return derivedName(snapshotName, '-restored');
 }
 
 export function defaultRestoreDescription(snapshotName: string): string {
-  return `Restored from snapshot ${snapshotName}`.slice(0, MAX_DESCRIPTION_LENGTH);
+  return `Restored from snapshot ${withoutHidden(snapshotName)}`.slice(0, MAX_DESCRIPTION_LENGTH);
 }

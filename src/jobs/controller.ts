@@ -8,7 +8,7 @@ import type { ConnectionManager } from '../connections/manager';
 import type { RefreshManager } from '../tree/refresh';
 import type { VolumeTreeProvider } from '../tree/provider';
 import type { TreeNode } from '../tree/nodes';
-import { uiText } from '../util/escape';
+import { plainText, uiText } from '../util/escape';
 import { failureOf, isStable, stillText } from './judge';
 import { JobNotifier } from './notify';
 import { formatDuration, type PollSchedule } from './schedule';
@@ -285,6 +285,13 @@ export class JobsController implements vscode.Disposable {
   // --- job events ---------------------------------------------------------------------------
 
   private onJobEvent(e: JobEvent): void {
+    const j = e.job;
+    if (e.type === 'started') this.deps.log.info(`[jobs] #${j.id} ${j.title}: accepted; following ${j.resourceKey}`);
+    else if (e.type === 'ended') {
+      const line = `[jobs] #${j.id} ${j.title}: ${j.state} after ${formatDuration((j.endedAt ?? Date.now()) - j.startedAt)}, ${j.reads} read(s)${j.message ? ` — ${plainText(j.message, 300)}` : ''}`;
+      if (j.state === 'succeeded') this.deps.log.info(line);
+      else this.deps.log.warn(line);
+    }
     this.changeEmitter.fire(e);
     if (e.type === 'ended') void this.onJobEnded(e.job);
   }

@@ -36,7 +36,7 @@ export class JobsStatusBar implements vscode.Disposable {
     const now = this.clock.now();
     const title = (j: Job): string => jobTitle(j, this.labelOf(j.resourceKey));
     this.item.text = running.length === 1 ? `$(sync~spin) ${title(running[0]!)}` : `$(sync~spin) ${running.length} volume jobs`;
-    this.item.tooltip = `${running.map((j) => `${title(j)} — ${formatDuration(now - j.startedAt)}${j.lastError ? ` (last read failed: ${j.lastError})` : ''}`).join('\n')}\n\nClick to list jobs.`;
+    this.item.tooltip = `${running.map((j) => `${title(j)} — ${formatDuration(now - j.startedAt)}${j.lastError ? ` (last read failed: ${uiText(j.lastError, 300)})` : ''}`).join('\n')}\n\nClick to list jobs.`;
     this.item.show();
   }
 

@@ -86,7 +86,7 @@ export class Factory {
     return `${this.base}/api/${collection}/${uuid}/`;
   }
 
-  // --- users, organisations, projects -------------------------------------------------------
+  // --- users, organizations, projects -------------------------------------------------------
 
   user(spec: {
     uuid: string;

@@ -1,5 +1,5 @@
 /**
- * Deterministic seed data: two research organisations, five projects (the smallest holds only a system volume), a
+ * Deterministic seed data: two research organizations, five projects (the smallest holds only a system volume), a
  * tenant per project with ssd/hdd/nvme volume types, instances with system volumes (/dev/vda)
  * and data volumes (/dev/vdb…), free volumes, erred and stuck-transitional volumes, snapshots
  * with and without retention dates, and restorations.

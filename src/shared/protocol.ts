@@ -41,6 +41,8 @@ export interface DetailsModel {
   sections: Section[];
   /** Why no action is offered (read-only connection), when that is the reason. */
   actionsNote?: string;
+  /** Set while the connection is not usable (disconnected, token refused…): the buttons show disabled, with this reason. */
+  disconnected?: string;
 }
 
 export interface JobStatus {

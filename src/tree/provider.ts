@@ -115,7 +115,7 @@ export class VolumeTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
       item.tooltip = md;
     }
     if (node.kind === 'volume' || node.kind === 'snapshot') {
-      item.command = { command: 'volumeExplorer.showDetails', title: 'Show Details', arguments: [node] };
+      item.command = { command: 'volumeExplorer.openRow', title: 'Show Details', arguments: [node] };
     }
     if (node.kind === 'message' && node.severity === 'error') {
       item.command = { command: 'volumeExplorer.retry', title: 'Retry', arguments: [node] };

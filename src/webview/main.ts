@@ -44,11 +44,12 @@ function icon(doc: Document, id: string, extra = ''): HTMLElement | undefined {
 /** The DOM focus key of a link to another panel (kept across re-renders). */
 const linkFocusKey = (ref: LocalRef): string => `open:${ref.kind}:${ref.id}`;
 
-function button(doc: Document, opts: { label: string; icon?: string; className?: string; title?: string; focusKey: string; ariaLabel?: string }, onClick: () => void): HTMLButtonElement {
+function button(doc: Document, opts: { label: string; icon?: string; className?: string; title?: string; focusKey: string; ariaLabel?: string; disabled?: boolean }, onClick: () => void): HTMLButtonElement {
   const b = el(doc, 'button', {
     className: opts.className ?? 'button',
     attrs: { type: 'button', 'data-focus-key': opts.focusKey, ...(opts.title ? { title: opts.title } : {}), ...(opts.ariaLabel ? { 'aria-label': opts.ariaLabel } : {}) },
   }, [opts.icon ? icon(doc, opts.icon) : undefined, el(doc, 'span', { text: opts.label })]);
+  b.disabled = opts.disabled ?? false;
   b.addEventListener('click', (event) => {
     event.stopPropagation();
     onClick();
@@ -77,10 +78,10 @@ function badge(doc: Document, b: Badge): HTMLElement {
   ]);
 }
 
-function actionButton(doc: Document, a: ActionButton, handlers: Handlers): HTMLButtonElement {
+function actionButton(doc: Document, a: ActionButton, handlers: Handlers, disabledBecause?: string): HTMLButtonElement {
   return button(doc, {
     label: a.label, icon: a.icon, className: a.destructive ? 'button secondary destructive' : 'button', focusKey: `action:${a.action}`,
-    ...(a.title ? { title: a.title } : {}),
+    ...(disabledBecause ? { title: disabledBecause, disabled: true } : a.title ? { title: a.title } : {}),
   }, () => handlers.action(a.action));
 }
 
@@ -103,9 +104,11 @@ export function renderHeader(doc: Document, model: DetailsModel | undefined, han
     ...model.badges.map((b) => badge(doc, b)),
     el(doc, 'span', { className: 'size', text: model.size }),
   ]));
-  const actions = model.actions.map((a) => actionButton(doc, a, handlers));
+  const actions = model.actions.map((a) => actionButton(doc, a, handlers, model.disconnected));
   fragment.appendChild(el(doc, 'div', { className: 'actions', attrs: { role: 'group', 'aria-label': `${model.kindLabel} actions` } }, [...actions, refresh]));
-  if (!model.actions.length) {
+  if (model.disconnected) {
+    fragment.appendChild(el(doc, 'p', { className: 'hint disconnected', attrs: { role: 'status' } }, [icon(doc, 'debug-disconnect'), el(doc, 'span', { text: model.disconnected })]));
+  } else if (!model.actions.length) {
     fragment.appendChild(el(doc, 'p', { className: 'muted hint', text: model.actionsNote ?? (model.busy ? 'Actions are available again when the current operation is done.' : 'No actions are possible in this state.') }));
   }
   return fragment;

@@ -82,7 +82,7 @@ export class DetailsPanel {
     switch (msg.type) {
       case 'ready':
         this.ready = true;
-        if (this.model) this.post({ type: 'show', model: this.model });
+        if (this.model) this.post({ type: 'show', model: this.withConnection(this.model) });
         if (this.job) this.post({ type: 'job', job: this.job });
         if (this.error) this.post({ type: 'error', message: this.error, ref: this.ref });
         // A page rebuilt after being hidden gets fresh data; the first load is already on its way.
@@ -100,10 +100,35 @@ export class DetailsPanel {
     }
   }
 
-  /** Runs the tree's command for `action` — only one the shown state allows. */
+  /** Why the connection can't be used now (removed, disconnected, token refused), or undefined when it can. */
+  private disconnectedReason(): string | undefined {
+    const c = this.manager.ctx.connections.get(this.ref.connectionId);
+    if (!c) return 'Its connection was removed: nothing can be done here.';
+    if (c.state === 'ready' && c.backend) return undefined;
+    if (c.state === 'connecting') return `Connecting to ${plainText(c.record.label, 80)}…`;
+    return `${plainText(c.record.label, 80)} is not connected${c.problem ? ` (${plainText(c.problem, 200)})` : ''}. Reconnect to act on this ${this.ref.kind}; what is shown may be out of date.`;
+  }
+
+  /** The model as shown: while the connection can't be used, its buttons disabled with the reason. */
+  private withConnection(model: DetailsModel): DetailsModel {
+    const reason = this.disconnectedReason();
+    return reason ? { ...model, disconnected: reason } : model;
+  }
+
+  /** The connection changed state: the buttons follow at once (before any re-read). */
+  connectionChanged(): void {
+    if (this.model) this.post({ type: 'show', model: this.withConnection(this.model) });
+  }
+
+  /** The model as the page shows it now (tests). */
+  get shownToPage(): DetailsModel | undefined {
+    return this.model && this.withConnection(this.model);
+  }
+
+  /** Runs the tree's command for `action` — only one the shown state allows, and only while connected. */
   private async runAction(action: string): Promise<void> {
     const button = this.model?.actions.find((a) => a.action === action);
-    if (!button) return;
+    if (!button || this.disconnectedReason()) return;
     const command = actionCommand(this.ref.kind, action);
     // The tree node when loaded (commands update it in place), else the ref.
     const arg = this.manager.ctx.tree.find(this.ref) ?? this.ref;
@@ -170,7 +195,7 @@ export class DetailsPanel {
       this.stateKey = stateKeyOf(details.resource);
       this.error = undefined;
       this.panel.title = connectionLabel ? `${model.name} — ${connectionLabel}` : model.name;
-      this.post({ type: 'show', model });
+      this.post({ type: 'show', model: this.withConnection(model) });
       const runningJob = ctx.jobs.runningJob(this.ref);
       if (model.busy) {
         // Announced by the webview from `busyText`; an earlier job's outcome no longer applies.

@@ -33,6 +33,8 @@ export class DetailsPanels implements vscode.Disposable {
   private readonly panels = new Map<string, DetailsPanel>();
   private readonly disposables: vscode.Disposable[] = [];
   private ctxRef: CommandContext | undefined;
+  private lastRowOpen: { key: string; at: number } | undefined;
+  private enterAt = 0;
 
   constructor(private readonly extension: vscode.ExtensionContext) {}
 
@@ -49,7 +51,10 @@ export class DetailsPanels implements vscode.Disposable {
       }),
       ctx.refresh.onDidReload((connectionId) => this.refreshVisible(300, connectionId)),
       // Identity (staff) and read-only change which actions are offered.
-      ctx.connections.onDidChange((c) => this.refreshVisible(300, c?.id)),
+      ctx.connections.onDidChange((c) => {
+        for (const p of this.panels.values()) if (!c || p.ref.connectionId === c.id) p.connectionChanged();
+        this.refreshVisible(300, c?.id);
+      }),
       ctx.connections.onDidRemove((id) => this.closeConnection(id)),
       ctx.jobs.onDidEndJob((e) => {
         this.panels.get(refKey(e.ref))?.setJob(jobStatus(e.job, true));
@@ -77,19 +82,41 @@ export class DetailsPanels implements vscode.Disposable {
     return this.panels.get(refKey(r));
   }
 
-  /** Opens (or reveals) the panel of `r`. */
-  show(r: PanelRef, title?: string): DetailsPanel {
+  /** Opens (or reveals) the panel of `r`; with `preserveFocus` the keyboard stays where it was (the tree). */
+  show(r: PanelRef, title?: string, preserveFocus = false): DetailsPanel {
     const existing = this.panels.get(refKey(r));
     if (existing) {
-      existing.panel.reveal();
+      existing.panel.reveal(undefined, preserveFocus);
       existing.scheduleRefresh(0);
       return existing;
     }
     const panel = vscode.window.createWebviewPanel(DETAILS_VIEW_TYPE, title || (r.kind === 'volume' ? 'Volume' : 'Snapshot'),
-      { viewColumn: vscode.ViewColumn.Active, preserveFocus: false }, webviewOptions(this.extensionUri));
+      { viewColumn: vscode.ViewColumn.Active, preserveFocus }, webviewOptions(this.extensionUri));
     const details = this.adopt(panel, r);
     details.scheduleRefresh(0);
     return details;
+  }
+
+  /**
+   * A row activated in the tree (its `command`): Explorer's rule — a single click shows the panel
+   * and keeps the keyboard in the tree, so arrow keys go on browsing; a double click (the row
+   * opened twice within 500 ms) or Enter (`openFocusedRow`, just before) moves focus into it.
+   */
+  openFromRow(arg: unknown): void {
+    const target = refOf(arg);
+    if (!target) return;
+    const key = refKey(target.ref);
+    const now = Date.now();
+    const focus = now - this.enterAt < 1000 || (this.lastRowOpen?.key === key && now - this.lastRowOpen.at < 500);
+    this.enterAt = 0;
+    this.lastRowOpen = { key, at: now };
+    this.show(target.ref, target.title, !focus);
+  }
+
+  /** Enter in the tree: the list's own Enter (which activates the row through `openFromRow`), marked as from the keyboard. */
+  async openFocusedRow(): Promise<void> {
+    this.enterAt = Date.now();
+    await vscode.commands.executeCommand('list.select');
   }
 
   /** `volumeExplorer.showDetails`: a row, a ref, or — from the palette — a picker across connections. */

@@ -3,14 +3,14 @@
 // `node --test test/e2e/ui.test.mjs` (uses UI_EXTENSIONS_DIR if set, else installs dist/volume-explorer.vsix).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   REPO, activeWebview, clickContextMenuItem, contextMenuLabels, editorTab, expandRow, installVsix, openViewContainer,
   openWorkbench, resizeSideBar, rowByLabel, rowTexts, runCommand, screenshot, serverOutput, sideBarRows,
-  startCodeServer, stop, currentPage, toastMessages, waitUntil,
+  startCodeServer, stop, currentPage, toastMessages, waitUntil, VSIX,
 } from './lib.mjs';
 
 const CONTAINER_TITLE = 'Volume Explorer';
@@ -30,6 +30,12 @@ after(async () => {
   await stop();
 });
 
+test('the .vsix installed here is small: under 400 KB (no screenshots inside)', (t) => {
+  const { size } = statSync(VSIX);
+  t.diagnostic(`.vsix: ${(size / 1024).toFixed(1)} KB`);
+  assert.ok(size < 400 * 1024, `${VSIX} is ${(size / 1024).toFixed(1)} KB`);
+});
+
 test('the workbench renders', { timeout: 120_000 }, async () => {
   const page = currentPage();
   assert.ok(await page.locator('.part.editor').isVisible(), 'editor part visible');
@@ -37,7 +43,7 @@ test('the workbench renders', { timeout: 120_000 }, async () => {
   console.log(`# screenshot ${file}`);
 });
 
-test('demo data: organisation → project → volume → snapshot', { timeout: 180_000 }, async (t) => {
+test('demo data: organization → project → volume → snapshot', { timeout: 180_000 }, async (t) => {
   const page = currentPage();
   try {
     // 1. The activity-bar container contributed by the extension.
@@ -54,12 +60,12 @@ test('demo data: organisation → project → volume → snapshot', { timeout: 1
     await screenshot('welcome');
     await demo.click();
 
-    // 3. Expand the first organisation, its first project, then the first volume with a twistie.
+    // 3. Expand the first organization, its first project, then the first volume with a twistie.
     const rows = sideBarRows();
     const org = rows.and(page.locator('[aria-level="1"][aria-expanded]')).first();
     await org.waitFor({ timeout: 60_000 });
     await expandRow(org);
-    t.diagnostic(`organisation: ${await org.locator('.label-name').first().innerText()}`);
+    t.diagnostic(`organization: ${await org.locator('.label-name').first().innerText()}`);
 
     const project = rows.and(page.locator('[aria-level="2"][aria-expanded]')).first();
     await project.waitFor();
@@ -194,6 +200,14 @@ test('extend an available volume: the job runs in the status bar and the row, th
     assert.equal(await input.inputValue(), String(gib + 1), `the Extend input of a ${gib} GiB volume is prefilled with the minimum ${gib + 1}`);
     await typeInto(input, String(newGib));
     await page.keyboard.press('Enter');
+
+    // Irreversible: a modal names both sizes before anything is sent.
+    const dialog = page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ state: 'visible', timeout: 10_000 });
+    assert.equal((await dialog.locator('.dialog-message-text').innerText()).trim(), `Extend ${target.label} from ${gib} GiB to ${newGib} GiB?`);
+    assert.match(await dialog.locator('.dialog-message-detail').innerText(), /cannot be undone/);
+    await dialog.locator('.dialog-buttons .monaco-button', { hasText: 'Extend' }).first().click();
+    await dialog.waitFor({ state: 'hidden', timeout: 5_000 });
 
     // While the job runs: the status-bar item and a spinning icon on the row.
     const item = jobsStatusItem();
@@ -492,7 +506,7 @@ test('notifications show a hostile name literally (no link that runs a command)'
   console.log(`# screenshot ${await screenshot('hostile-name-notification')}`);
   try {
     assert.deepEqual(links, [], `links in the notification "${text}"`);
-    assert.equal(text.replace(/\u200b/g, ''), `${HOSTILE} is in sync with the backend.`, 'the notification shows the name literally');
+    assert.equal(text.replace(/\u200c/g, ''), `${HOSTILE} is in sync with the backend.`, 'the notification shows the name literally');
   } finally {
     await runCommand('Notifications: Clear All Notifications');
     await runCommand('View: Close All Editors');
@@ -537,6 +551,55 @@ test('context menu → Extend Volume…: the input box has keyboard focus', { ti
   } finally {
     if (await page.locator('.quick-input-widget').isVisible()) await page.keyboard.press('Escape');
   }
+});
+
+// ---- a row's click keeps the keyboard in the tree (as Explorer); Enter and double-click move it ----
+
+/** Where the keyboard is: 'tree' (the side bar), 'webview' (a panel's frame) or the element's class. */
+async function keyboardIn() {
+  return currentPage().evaluate(() => {
+    const el = document.activeElement;
+    if (!el) return 'nothing';
+    if (el.closest('.part.sidebar')) return 'tree';
+    if (el.tagName === 'IFRAME' && el.closest('.webview, [class*="webview"]')) return 'webview';
+    return el.tagName === 'IFRAME' ? 'webview' : `${el.tagName}.${el.className}`;
+  });
+}
+
+test('a single click shows the panel and keeps focus in the tree; Enter and double-click move it to the panel', { timeout: 90_000 }, async (t) => {
+  await withFailureShot('row-focus', async () => {
+    const page = currentPage();
+    await runCommand('View: Close All Editors');
+    const volumes = (await rowTexts(3)).filter((v) => isPlainVolume(v.label));
+    assert.ok(volumes.length >= 2, 'two volumes to click');
+    const [a, b] = volumes;
+
+    await rowByLabel(a.label).click();
+    await editorTab(a.label).waitFor({ state: 'visible', timeout: 15_000 });
+    await page.waitForTimeout(800);
+    assert.equal(await keyboardIn(), 'tree', 'after a single click the keyboard stays in the tree');
+    // Arrow keys go on browsing: the next row takes the focus, and a second click opens the next panel, focus still in the tree.
+    await page.keyboard.press('ArrowDown');
+    assert.equal(await keyboardIn(), 'tree');
+    await rowByLabel(b.label).click();
+    await editorTab(b.label).waitFor({ state: 'visible', timeout: 15_000 });
+    await page.waitForTimeout(800);
+    assert.equal(await keyboardIn(), 'tree', 'a second single click: still in the tree');
+
+    // Enter on the focused row: its panel, with the keyboard in it.
+    await rowByLabel(a.label).click();
+    await page.waitForTimeout(800);
+    assert.equal(await keyboardIn(), 'tree');
+    await page.keyboard.press('Enter');
+    await waitUntil(async () => (await keyboardIn()) === 'webview', { timeout: 10_000, message: 'Enter moves the keyboard into the panel' });
+    t.diagnostic('Enter: keyboard in the panel');
+
+    // A double click: the same.
+    await runCommand('View: Close All Editors');
+    await rowByLabel(b.label).dblclick();
+    await editorTab(b.label).waitFor({ state: 'visible', timeout: 15_000 });
+    await waitUntil(async () => (await keyboardIn()) === 'webview', { timeout: 10_000, message: 'a double click moves the keyboard into the panel' });
+  });
 });
 
 // ---- several connections side by side ----

@@ -35,7 +35,7 @@ const waitForVolume = (uuid: string, state: string, timeoutMs = 2000) =>
   }, timeoutMs, `volume ${uuid} in state ${state}`);
 
 describe('seed', () => {
-  test('has organisations, projects, varied volumes, snapshots, instances and types', () => {
+  test('has organizations, projects, varied volumes, snapshots, instances and types', () => {
     const { store } = sb;
     assert.ok(store.customers.length >= 2);
     assert.ok(store.projects.length >= 4);

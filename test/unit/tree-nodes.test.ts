@@ -116,6 +116,6 @@ test('uiText keeps notification links and status-bar icons inert, idempotently',
   const hostile = '[x](command:workbench.action.quit) $(alert) evil';
   const safe = uiText(hostile);
   assert.ok(!/\]\(/.test(safe) && !/\$\(/.test(safe), safe);
-  assert.equal(safe.replace(/\u200b/g, ''), hostile, 'reads the same');
+  assert.equal(safe.replace(/\u200c/g, ''), hostile, 'reads the same');
   assert.equal(uiText(safe), safe);
 });

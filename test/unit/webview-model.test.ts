@@ -53,7 +53,7 @@ test('volume panel: header, overview, attachment, origin, marketplace and timest
   assert.deepEqual(m.sections.map((s) => s.id), ['overview', 'attachment', 'origin', 'snapshots', 'marketplace', 'timestamps']);
   assert.deepEqual(fields(m, 'overview'), {
     Description: 'Scratch space', Type: 'ssd', Bootable: 'No', 'Availability zone': 'nova', 'Backend ID': 'cinder-1',
-    Tenant: 'tenant-a', Project: 'Genomics', Organisation: 'Acme Research',
+    Tenant: 'tenant-a', Project: 'Genomics', Organization: 'Acme Research',
   });
   assert.deepEqual(fields(m, 'attachment'), { Instance: 'Not attached' });
   assert.deepEqual(fields(m, 'origin'), { 'Source snapshot': 'Not created from a snapshot' });
@@ -167,12 +167,12 @@ test('snapshot panel: source volume link, keep forever, restorations each openin
   assert.equal(busy.busyText, 'data-01-snapshot is deletion scheduled…');
 });
 
-test('API text is carried as text, single-line fields lose control characters, names never empty', () => {
+test('API text is carried as text, single-line fields show control characters neutralised, names never empty', () => {
   const hostile = '<img src=x onerror=alert(1)>';
   const m = volumeDetails({ volume: aVolumeRecord({ name: hostile, description: '[x](command:workbench.action.quit)\nsecond line' }), snapshots: [] }, member, NOW);
   assert.equal(m.name, hostile);
   assert.equal(fields(m, 'overview')['Description'], '[x](command:workbench.action.quit)\nsecond line');
-  assert.equal(volumeDetails({ volume: aVolumeRecord({ name: 'a\u0000b\nc' }), snapshots: [] }, member, NOW).name, 'a b c');
+  assert.equal(volumeDetails({ volume: aVolumeRecord({ name: 'a\u0000b\nc\u202ed' }), snapshots: [] }, member, NOW).name, 'a\ufffdb c\ufffdd');
   assert.equal(volumeDetails({ volume: aVolumeRecord({ name: '' }), snapshots: [] }, member, NOW).name, '(unnamed volume)');
   assert.equal(snapshotDetails({ snapshot: aSnapshotRecord({ name: undefined }), restorations: [] }, member, NOW).name, '(unnamed snapshot)');
 });

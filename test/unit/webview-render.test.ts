@@ -82,7 +82,7 @@ for (const [i, name] of HOSTILE.entries()) {
     render(doc, hostileVolume(name), recorder());
     assert.equal(doc.querySelector('h1')?.textContent, name);
     const text = doc.body.textContent ?? '';
-    // name, description, type, zone, project, organisation, instance, device, source, image, error, traceback, offering, snapshot row
+    // name, description, type, zone, project, organization, instance, device, source, image, error, traceback, offering, snapshot row
     assert.ok(text.split(name).length - 1 >= 12, 'the name appears literally in every field that carries it');
     assert.equal(doc.querySelector('details pre')?.textContent, `Traceback\n${name}`);
     assertInert(doc);
@@ -162,6 +162,27 @@ test('buttons and rows post the right intents; focus stays on the same control a
   render(doc, state, handlers);
   assert.equal(doc.activeElement?.textContent, 'Extend…');
   assert.notEqual(doc.activeElement, extend, 're-rendered, yet focused again');
+});
+
+test('while disconnected: the action buttons are disabled with the reason, Refresh stays, a status note says why', () => {
+  const doc = page();
+  const handlers = recorder();
+  const reason = 'waldur.example is not connected. Reconnect to act on this volume; what is shown may be out of date.';
+  const model = { ...volumeDetails({ volume: aVolumeRecord(), snapshots: [] }, { isStaff: false }, NOW), disconnected: reason };
+  render(doc, { job: null, model }, handlers);
+  const buttons = Array.from(doc.querySelectorAll('.actions button')) as HTMLButtonElement[];
+  const actions = buttons.filter((b) => b.textContent !== 'Refresh');
+  assert.ok(actions.length >= 2, 'the actions are still shown');
+  for (const b of actions) {
+    assert.equal(b.disabled, true, `${b.textContent} is disabled`);
+    assert.equal(b.getAttribute('title'), reason);
+    b.click();
+  }
+  assert.deepEqual(handlers.calls, [], 'a disabled button posts nothing');
+  const refresh = buttons.find((b) => b.textContent === 'Refresh')!;
+  assert.equal(refresh.disabled, false);
+  assert.equal(doc.querySelector('.hint.disconnected')?.textContent, reason);
+  assert.equal(doc.querySelector('.hint.disconnected')?.getAttribute('role'), 'status');
 });
 
 test('status line: busy state, a running job, a finished job and an error, in an aria-live region', () => {

@@ -123,7 +123,7 @@ export function volumeDetails(input: VolumeDetailsInput, now: Date = new Date())
         field('Backend ID', text(r.backend_id, 'Not created in the backend yet')),
         field('Tenant', text(r.service_name || r.tenant_uuid, 'Unknown')),
         field('Project', text(r.project_name, 'Unknown')),
-        field('Organisation', text(r.customer_name, 'Unknown')),
+        field('Organization', text(r.customer_name, 'Unknown')),
       ],
     },
     {
@@ -185,7 +185,7 @@ export function snapshotDetails(input: SnapshotDetailsInput, now: Date = new Dat
         field('Backend ID', text(r.backend_id, 'Not created in the backend yet')),
         field('Tenant', text(r.service_name, 'Unknown')),
         field('Project', text(r.project_name, 'Unknown')),
-        field('Organisation', text(r.customer_name, 'Unknown')),
+        field('Organization', text(r.customer_name, 'Unknown')),
       ],
     },
     {

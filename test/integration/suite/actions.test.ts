@@ -99,6 +99,13 @@ suite('volume and snapshot actions (real VS Code, local Waldur)', function () {
     assert.equal(storeVolume(v.uuid)!.size, v.size);
 
     ui.inputs.push(String(gib + 10));
+    ui.confirms.push(undefined); // the person reads "from … to …" and cancels: nothing is sent
+    const beforeCancel = sandbox.requestCount;
+    await vscode.commands.executeCommand('volumeExplorer.extendVolume', node);
+    assert.equal(sandbox.requestCount - beforeCancel, 1, 'cancelled at the confirmation: only the re-read');
+    assert.ok(ui.shown.warning.includes(`Extend ${v.name} from ${gib} GiB to ${gib + 10} GiB?`), ui.shown.warning.join('\n'));
+    ui.inputs.push(String(gib + 10));
+    ui.confirms.push('Extend');
     await vscode.commands.executeCommand('volumeExplorer.extendVolume', node);
     await jobsDone();
     assert.equal(storeVolume(v.uuid)!.size, (gib + 10) * 1024, 'sent in MiB');
@@ -111,6 +118,7 @@ suite('volume and snapshot actions (real VS Code, local Waldur)', function () {
     assert.ok(v, 'seed has an OK volume whose actions fail');
     const node = await volumeRow(v.uuid);
     ui.inputs.push(String((v.size ?? 0) / 1024 + 1));
+    ui.confirms.push('Extend');
     await vscode.commands.executeCommand('volumeExplorer.extendVolume', node);
     await jobsDone();
     assert.equal(storeVolume(v.uuid)!.state, 'Erred');
@@ -194,6 +202,7 @@ suite('volume and snapshot actions (real VS Code, local Waldur)', function () {
     assert.ok(v, 'seed has an OK, available data volume');
     const node = await volumeRow(v.uuid);
     ui.inputs.push('999999');
+    ui.confirms.push('Extend');
     await vscode.commands.executeCommand('volumeExplorer.extendVolume', node);
     await eventually(() => ui.shown.error.length > 0, 'an error message');
     assert.match(ui.shown.error[0]!, /^disk_size: /);

@@ -195,6 +195,7 @@ suite('several connections side by side (real VS Code, two local Waldurs + the d
     const newGiB = gibOf(v.size) + 5;
     const sizeOnA = sandboxA.store.volumes.find((x) => x.uuid === v.uuid)?.size;
     ui.inputs.push(String(newGiB));
+    ui.confirms.push('Extend');
     await vscode.commands.executeCommand('volumeExplorer.extendVolume', node);
     assert.equal(api.context.jobs.statusBarText, `$(sync~spin) ${b.record.label}: Extending ${v.name} to ${newGiB} GiB`);
     assert.ok(api.context.jobs.isRunning(node.ref, 'extend'));
@@ -226,6 +227,7 @@ suite('several connections side by side (real VS Code, two local Waldurs + the d
     await eventually(() => panelTabs().includes(`${v.name} — ${b.record.label}`), "B's tab");
 
     ui.inputs.push(String(gibOf(v.size) + 1));
+    ui.confirms.push('Extend');
     await vscode.commands.executeCommand('volumeExplorer.extendVolume', refB);
     const job = api.context.jobs.runningJob(refB, 'extend');
     assert.ok(job, 'the extend job on B runs');

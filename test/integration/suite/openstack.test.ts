@@ -70,6 +70,7 @@ suite('an OpenStack cloud from clouds.yaml (real VS Code, real OpenStack)', func
     const ui = new ScriptedUi();
     try {
       ui.inputs.push('2');
+      ui.confirms.push('Extend');
       await vscode.commands.executeCommand('volumeExplorer.extendVolume', node);
       await jobsDone(api, 60_000);
       assert.ok(ui.shown.info.some((m) => /is now 2 GiB/.test(m)), ui.shown.info.join('\n'));

@@ -48,7 +48,7 @@ suite('detail panels (real VS Code, local Waldur)', function () {
     assert.equal(model.size, `${(v.size ?? 0) / 1024} GiB`);
     assert.equal(field(model, 'Overview', 'Type'), v.type_name);
     assert.equal(field(model, 'Overview', 'Project'), v.project_name);
-    assert.equal(field(model, 'Overview', 'Organisation'), v.customer_name);
+    assert.equal(field(model, 'Overview', 'Organization'), v.customer_name);
     assert.equal(field(model, 'Attachment', 'Instance'), v.instance_name);
     assert.equal(field(model, 'Attachment', 'Device'), v.device);
     const snaps = table(model, /^Snapshots/);
@@ -72,6 +72,7 @@ suite('detail panels (real VS Code, local Waldur)', function () {
     const ui = new ScriptedUi();
     try {
       ui.inputs.push(String(newGiB));
+      ui.confirms.push('Extend');
       await panel.onMessage({ type: 'action', action: 'extend' });
       await eventually(() => panel.jobShown?.running, 'the panel to show the running job');
       await eventually(() => panel.jobShown && !panel.jobShown.running, 'the job to end in the panel', 30_000);
@@ -136,6 +137,39 @@ suite('detail panels (real VS Code, local Waldur)', function () {
       assert.match([...ui.shown.info, ...ui.shown.warning].join('\n'), new RegExp(`${snap.name} no longer exists; its panel was closed`));
       await eventually(() => !panelTabs().includes(snap.name), 'its tab to close');
     } finally {
+      ui.dispose();
+    }
+  });
+  test('a refused token disables the panel\'s action buttons at once, with the reason; a pressed action does nothing; accepted again, they come back', async () => {
+    const v = sandbox.store.volumes.find((x) => x.state === 'OK' && x.runtime_state === 'available' && !x.bootable && !/fail/.test(x.name));
+    assert.ok(v, 'seed has an OK, available data volume');
+    await vscode.commands.executeCommand('volumeExplorer.showDetails', r('volume', v.uuid));
+    const panel = api.panels.get(r('volume', v.uuid))!;
+    await shown('volume', v.uuid);
+    assert.equal(panel.shownToPage?.disconnected, undefined);
+    assert.ok(panel.shownToPage!.actions.some((a) => a.action === 'extend'), 'Extend is offered while connected');
+    const token = sandbox.users.staff.token;
+    const staff = sandbox.store.users.find((u) => u._token === token)!;
+    staff._token = 'revoked';
+    const ui = new ScriptedUi();
+    try {
+      await panel.refresh();
+      const c = api.context.connections.get(connectionId)!;
+      await eventually(() => c.state === 'unauthorized', 'the connection to be marked unauthorized');
+      const reason = await eventually(() => panel.shownToPage?.disconnected, 'the panel to show the connection is not usable');
+      assert.match(reason, /is not connected \(Token no longer accepted — Reconnect\)\. Reconnect to act on this volume; what is shown may be out of date\./);
+      assert.ok(panel.shownToPage!.actions.length > 0, 'the buttons stay in place (shown disabled by the page)');
+      const requests = sandbox.requestCount;
+      const prompts = ui.shown.prompts.length;
+      await panel.onMessage({ type: 'action', action: 'extend' });
+      assert.equal(ui.shown.prompts.length, prompts, 'no prompt opened');
+      assert.equal(sandbox.requestCount, requests, 'nothing sent');
+      staff._token = token;
+      await panel.refresh();
+      await eventually(() => c.state === 'ready', 'the connection to be accepted again');
+      await eventually(() => panel.shownToPage?.disconnected === undefined, 'the buttons enabled again');
+    } finally {
+      staff._token = token;
       ui.dispose();
     }
   });
