@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { VolumeExplorerApi } from '../../../src/extension';
 import type { Sandbox } from '../../../src/sandbox';
 import type { SnapshotNode, TreeNode, VolumeNode } from '../../../src/tree/nodes';
-import { ScriptedUi, children, connectTo, extensionApi, jobsDone as waitForJobs, projectRows as rowsOf, removeAllConnections, row, startSandbox, volumeRow as rowOf } from './helpers';
+import { ScriptedUi, children, connectTo, extensionApi, jobsDone as waitForJobs, projectRow, projectRows as rowsOf, removeAllConnections, row, startSandbox, volumeRow as rowOf } from './helpers';
 
 /** Destructive actions, multi-select and snapshot edits, end to end in a real VS Code. */
 suite('delete, unlink, multi-select and edits (real VS Code, local Waldur)', function () {
@@ -125,6 +125,30 @@ suite('delete, unlink, multi-select and edits (real VS Code, local Waldur)', fun
     await vscode.commands.executeCommand('volumeExplorer.unlinkSnapshot', node);
     assert.ok(!sandbox.store.snapshots.some((s) => s.uuid === snap.uuid), 'the record is gone');
     assert.ok(!(await children(api, volume)).some((n) => n.kind === 'snapshot' && n.snapshot.id === snap.uuid), 'the row is gone');
+  });
+
+  test('hidden characters: a server name with U+202E shows neutralised in row and tooltip; typing one is refused before anything is sent', async () => {
+    const v = sandbox.store.volumes.find((x) => x.state === 'OK' && x.runtime_state === 'available' && !/fail/.test(x.name));
+    assert.ok(v, 'seed has an OK, available volume');
+    const original = v.name;
+    v.name = `report-\u202eexe.txt\nsecond line`;
+    try {
+      api.context.refresh.node(await projectRow(api, sandbox, v.project_uuid)); // the rows read again
+      const node = await volumeRow(v.uuid);
+      assert.equal(row(api, node).label, 'report-\ufffdexe.txt second line', 'the override is a visible U+FFFD, the line break a space');
+      const tooltip = (api.context.tree.getTreeItem(node).tooltip as vscode.MarkdownString).value;
+      assert.ok(!tooltip.includes('\u202e') && !tooltip.includes('\n\nsecond'), tooltip.slice(0, 200));
+
+      const requests = sandbox.requestCount;
+      ui.picks.push('Name');
+      ui.inputs.push('clean\u202egpj.exe');
+      await vscode.commands.executeCommand('volumeExplorer.editVolume', node);
+      assert.ok(ui.shown.prompts.includes('invalid: The volume name contains a right-to-left override (U+202E) at position 6, which would make it read differently from what it is; remove it.'), ui.shown.prompts.join('\n'));
+      assert.equal(sandbox.requestCount - requests, 1, 'only the re-read before the prompt, no PATCH');
+      assert.equal(v.name, 'report-\u202eexe.txt\nsecond line');
+    } finally {
+      v.name = original;
+    }
   });
 
   test('edit snapshot keep-until: a past date is refused as typed; a future one is saved', async () => {
