@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { describeError } from '../core/errors';
-import { plainText, uiText } from '../util/escape';
+import { plainText, uiText, withoutHidden } from '../util/escape';
 
 /** A modal confirmation naming the resource; resolves true only on the confirm button. */
 export async function confirmModal(message: string, detail: string, confirm: string): Promise<boolean> {
@@ -8,17 +8,19 @@ export async function confirmModal(message: string, detail: string, confirm: str
 }
 
 /**
- * Asks to type the resource's name (AWS Toolkit style) before something irreversible. The name
- * as shown (control characters flattened) is accepted too; an unnamed resource confirms with its id.
+ * Asks to type the resource's name (AWS Toolkit style) before something irreversible. A name
+ * with hidden characters (shown as �) is confirmed by typing it without them; an unnamed
+ * resource confirms with its id.
  */
 export async function typeNameToConfirm(name: string, what: string, id: string): Promise<boolean> {
-  const shown = plainText(name, 150) || id;
-  const matches = (v: string): boolean => v === shown || (v === name && name !== '');
+  const typeable = withoutHidden(name).slice(0, 150) || id;
+  const hidden = typeable !== name.trim() && plainText(name, 150) !== typeable;
+  const matches = (v: string): boolean => v === typeable || (v === name && name !== '');
   const typed = await vscode.window.showInputBox({
     title: `${what}: type the name to confirm`,
-    prompt: `Type "${uiText(shown, 150)}" to confirm`,
+    prompt: `Type "${uiText(typeable, 150)}" to confirm${hidden ? ' (the name without its hidden characters, shown as �)' : ''}`,
     ignoreFocusOut: true,
-    validateInput: (v) => (matches(v) ? undefined : `Type the exact name: ${uiText(shown, 150)}`),
+    validateInput: (v) => (matches(v) ? undefined : `Type the exact name: ${uiText(typeable, 150)}`),
   });
   return typed !== undefined && matches(typed);
 }
