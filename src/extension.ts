@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { COMMANDS } from './commands';
 import { registerCommands, type CommandContext } from './commands/registry';
 import { ConnectionManager } from './connections/manager';
+import { RAW_SCHEME, RawDocuments } from './documents/raw';
 import { JobsController } from './jobs/controller';
 import { VolumeTreeProvider } from './tree/provider';
 import { RefreshManager } from './tree/refresh';
@@ -21,7 +22,9 @@ export async function activate(extension: vscode.ExtensionContext): Promise<Volu
   const refresh = new RefreshManager(tree, connections);
   const jobs = new JobsController({ log, connections, tree, refresh, view });
   const panels = new DetailsPanels(extension);
-  extension.subscriptions.push(log, connections, tree, view, refresh, jobs, panels);
+  const rawDocuments = new RawDocuments(connections, refresh);
+  extension.subscriptions.push(log, connections, tree, view, refresh, jobs, panels, rawDocuments,
+    vscode.workspace.registerTextDocumentContentProvider(RAW_SCHEME, rawDocuments));
   const ctx: CommandContext = { extension, log, connections, tree, refresh, view, jobs, panels };
   panels.attach(ctx);
   registerCommands(ctx, COMMANDS);

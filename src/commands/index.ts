@@ -1,6 +1,7 @@
 import { showJobs } from '../jobs/list';
 import type { TreeNode } from '../tree/nodes';
 import { addConnection, allowActions, connect, connectOpenStack, disconnect, reconnect, renameConnection, setReadOnly, tryDemo } from './connections';
+import { copyField, goToResource, openAsJson, openInstanceAsJson } from './inspect';
 import type { CommandHandler } from './registry';
 import { deleteSnapshot, editSnapshot, pullSnapshot, restoreSnapshot, revertSnapshot, unlinkResource } from './snapshot-actions';
 import { createVolumeType, deleteVolumeType } from './volume-types';
@@ -27,6 +28,11 @@ export const COMMANDS: Record<string, CommandHandler> = {
   'volumeExplorer.openRow': (ctx, arg) => ctx.panels.openFromRow(arg),
   'volumeExplorer.openFocusedRow': (ctx) => ctx.panels.openFocusedRow(),
   'volumeExplorer.showJobs': (ctx) => showJobs(ctx),
+  'volumeExplorer.goToResource': (ctx, arg) => goToResource(ctx, arg),
+  'volumeExplorer.copyId': (ctx, arg, nodes) => copyField(ctx, 'id', arg, nodes),
+  'volumeExplorer.copyName': (ctx, arg, nodes) => copyField(ctx, 'name', arg, nodes),
+  'volumeExplorer.openAsJson': (ctx, arg) => openAsJson(ctx, arg),
+  'volumeExplorer.openInstanceAsJson': (ctx, arg) => openInstanceAsJson(ctx, arg),
   'volumeExplorer.createVolume': createVolume,
   'volumeExplorer.attachVolume': attachVolume,
   'volumeExplorer.detachVolume': detachVolume,

@@ -1,6 +1,7 @@
 import type { Capabilities } from './capabilities';
 import type { Badge, DetailSection } from './details';
 import type { DeleteOutcome, Identity, Instance, Scope, Snapshot, Volume, VolumeType } from './model';
+import type { RawKind } from './raw';
 import type { BackendRules } from './rules';
 
 /** What a backend fills a detail panel with: the fresh resource and the sections below its header. */
@@ -39,6 +40,8 @@ export interface Backend {
   getSnapshot(id: string, signal?: AbortSignal): Promise<Snapshot>;
   /** The full resource and the panel's sections (fields, related resources). */
   details(kind: 'volume' | 'snapshot', id: string, signal?: AbortSignal): Promise<ResourceDetails>;
+  /** The resource's record exactly as the API returns it (Open as JSON; secrets are taken out by `rawDocument`). */
+  raw(kind: RawKind, id: string, signal?: AbortSignal): Promise<unknown>;
 
   // Pickers
   /** Instances this volume may be attached to (same project, compatible zone). */

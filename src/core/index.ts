@@ -13,6 +13,8 @@ export * from './details';
 export { ApiError, Refusal, describeError, describeForLog, type ApiErrorKind } from './errors';
 export { DEFAULT_RETRY, type RetryInfo, type RetryPolicy } from './http';
 export { PagesDidNotAddUp } from './listing';
+export { canonicalUuid, parseLocator, waldurUuid, type Located, type LocatedKind } from './locate';
+export { HIDDEN_VALUE, rawDocument, withoutSecrets, type RawKind } from './raw';
 export {
   MIB_PER_GIB, formatGiB, isAttached,
   type DeleteOutcome, type Identity, type Instance, type Resource, type Scope, type ScopeKind, type Snapshot, type Volume, type VolumeType,

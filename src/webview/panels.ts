@@ -125,8 +125,8 @@ export class DetailsPanels implements vscode.Disposable {
     if (target) this.show(target.ref, target.title);
   }
 
-  /** The palette's picker: every volume and snapshot of every connection, grouped by connection. */
-  private async pick(): Promise<{ ref: PanelRef; title?: string } | undefined> {
+  /** The palette's picker: every volume and snapshot of every connection, grouped by connection (also Copy ID, Open as JSON). */
+  async pick(): Promise<{ ref: PanelRef; title?: string } | undefined> {
     type Item = vscode.QuickPickItem & { ref?: PanelRef; title?: string };
     const connections = this.ctx.connections.all().filter((c) => c.backend);
     if (!connections.length) throw new Refusal('Not connected. Use "Add Connection…" or "Try the demo data" first.');

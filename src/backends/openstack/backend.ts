@@ -3,6 +3,7 @@ import type { Capabilities } from '../../core/capabilities';
 import { errorSection, field, longText, text, timeValue, yesNo, type DetailSection, type TableRow } from '../../core/details';
 import { ApiError } from '../../core/errors';
 import type { FetchOptions } from '../../core/http';
+import type { RawKind } from '../../core/raw';
 import { checkedListing, PagesDidNotAddUp } from '../../core/listing';
 import { formatGiB, type DeleteOutcome, type Identity, type Instance, type Scope, type Snapshot, type Volume, type VolumeType } from '../../core/model';
 import { allServers, atLeast, call, listOf, novaOf, objectOf, projectApi, records, type ProjectApi } from './api';
@@ -335,6 +336,17 @@ export class OpenStackBackend implements Backend {
       return objectOf<CinderSnapshot>(data, 'snapshot', 'snapshot');
     }, signal);
     return { ...found, api: await this.api(found.projectId) };
+  }
+
+  async raw(kind: RawKind, id: string, signal?: AbortSignal): Promise<unknown> {
+    if (kind === 'volume') return (await this.rawVolume(id, signal)).value;
+    if (kind === 'snapshot') return (await this.rawSnapshot(id, signal)).value;
+    const found = await this.locate(id, async (api) => {
+      if (!api.nova) throw new ApiError({ kind: 'http', status: 404, message: 'This cloud has no compute endpoint.' });
+      const { data } = await call(api.nova.GET('/v2.1/servers/{id}', { params: { path: { id } }, signal }));
+      return objectOf<NovaServer>(data, 'server', 'server');
+    }, signal);
+    return found.value;
   }
 
   async getSnapshot(id: string, signal?: AbortSignal): Promise<Snapshot> {

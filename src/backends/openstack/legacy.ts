@@ -17,6 +17,7 @@ import { errorSection, field, longText, text, timeValue, type DetailSection } fr
 import { ApiError, Refusal } from '../../core/errors';
 import type { FetchOptions } from '../../core/http';
 import type { DeleteOutcome, Identity, Instance, Scope, Snapshot, Volume, VolumeType } from '../../core/model';
+import type { RawKind } from '../../core/raw';
 import type { BackendRules } from '../../core/rules';
 import { checkedListing, PagesDidNotAddUp } from '../../core/listing';
 import { allServers, call, computeApi, listOf, objectOf, parseMicroversion, records, type ComputeApi, type Microversion } from './api';
@@ -339,6 +340,15 @@ export class NovaVolumesBackend implements Backend {
   async getVolume(id: string, signal?: AbortSignal): Promise<Volume> {
     const { value, api } = await this.rawVolume(id, signal);
     return this.volumeOf(value, api, signal);
+  }
+
+  async raw(kind: RawKind, id: string, signal?: AbortSignal): Promise<unknown> {
+    if (kind === 'volume') return (await this.rawVolume(id, signal)).value;
+    if (kind === 'snapshot') return (await this.rawSnapshot(id, signal)).value;
+    return (await this.locate(id, async (api) => {
+      const { data } = await call(api.nova.GET('/v2.1/servers/{id}', { params: { path: { id } }, signal }));
+      return objectOf<NovaServer>(data, 'server', 'server');
+    }, signal)).value;
   }
 
   async getSnapshot(id: string, signal?: AbortSignal): Promise<Snapshot> {

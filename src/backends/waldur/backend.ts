@@ -4,6 +4,7 @@ import type { DeleteOutcome, Identity, Instance, Scope, Snapshot, Volume, Volume
 import { createWaldurClient, normalizeBaseUrl, unwrap, type ClientConfig, type WaldurClient } from './client';
 import { fetchSnapshotDetails, fetchVolumeDetails, snapshotDetails, volumeDetails } from './details';
 import { ApiError } from '../../core/errors';
+import type { RawKind } from '../../core/raw';
 import { expectRecord, listPages, type ListAllOptions } from './paging';
 import { SNAPSHOT_ROW_FIELDS, VOLUME_ROW_FIELDS, toSnapshot, toVolume, waldurOf } from './records';
 import { WALDUR_RULES } from './rules';
@@ -91,6 +92,14 @@ export class WaldurBackend implements Backend {
   async getSnapshot(id: string, signal?: AbortSignal): Promise<Snapshot> {
     const { data } = await unwrap(this.client.GET('/api/openstack-snapshots/{uuid}/', { params: { path: { uuid: id } }, signal }));
     return toSnapshot(data);
+  }
+
+  async raw(kind: RawKind, id: string, signal?: AbortSignal): Promise<unknown> {
+    const path = { params: { path: { uuid: id } }, signal };
+    const { data } = kind === 'volume' ? await unwrap(this.client.GET('/api/openstack-volumes/{uuid}/', path))
+      : kind === 'snapshot' ? await unwrap(this.client.GET('/api/openstack-snapshots/{uuid}/', path))
+        : await unwrap(this.client.GET('/api/openstack-instances/{uuid}/', path));
+    return expectRecord(data, kind);
   }
 
   async details(kind: 'volume' | 'snapshot', id: string, signal?: AbortSignal): Promise<ResourceDetails> {

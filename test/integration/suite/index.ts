@@ -13,6 +13,7 @@ import './more-actions.test';
 import './connections.test';
 import './openstack.test';
 import './faults.test';
+import './inspect.test';
 
 /** Summary line parsed by scripts/test-all.mjs; keep the format. */
 export const SUMMARY_PREFIX = 'MOCHA_SUMMARY';

@@ -1,0 +1,163 @@
+import * as vscode from 'vscode';
+import { Refusal, describeError, ApiError } from '../core/errors';
+import { parseLocator, waldurUuid, type Located } from '../core/locate';
+import type { Snapshot, Volume } from '../core/model';
+import type { RawKind } from '../core/raw';
+import { isResourceRef, ref as makeRef, type ResourceRef } from '../core/ref';
+import type { Connection } from '../connections/manager';
+import { rawUri } from '../documents/raw';
+import type { TreeNode } from '../tree/nodes';
+import { rowOf } from '../tree/reveal';
+import { plainText, uiText } from '../util/escape';
+import type { CommandContext } from './registry';
+import { connected } from './target';
+
+/** What Copy ID / Copy Name take from a row. */
+interface Copied { id: string; name: string }
+
+function copiedOf(node: TreeNode): Copied | undefined {
+  switch (node.kind) {
+    case 'volume': return { id: node.volume.id, name: node.volume.name };
+    case 'snapshot': return { id: node.snapshot.id, name: node.snapshot.name };
+    case 'scope': return { id: node.scope.id, name: node.scope.name };
+    case 'connection': return undefined;
+    case 'message': return undefined;
+  }
+}
+
+/** The rows a command was run on: the selection when the clicked row is part of it, else the clicked row. */
+function rowsOf(arg: unknown, nodes: readonly TreeNode[] | undefined): TreeNode[] {
+  const node = arg as TreeNode | undefined;
+  if (!node || typeof node !== 'object' || !('kind' in node)) return [];
+  return nodes?.length && nodes.includes(node) ? [...nodes] : [node];
+}
+
+/** Copy ID / Copy Name: one per line for a multi-selection; from the palette, a picker. */
+export async function copyField(ctx: CommandContext, field: 'id' | 'name', arg?: unknown, nodes?: readonly TreeNode[]): Promise<void> {
+  let items = rowsOf(arg, nodes).map(copiedOf).filter((c): c is Copied => !!c);
+  if (!items.length && !arg) {
+    const picked = await ctx.panels.pick();
+    if (!picked) return;
+    const resource = await read(ctx, picked.ref);
+    items = [{ id: picked.ref.id, name: resource.name }];
+  }
+  if (!items.length) throw new Refusal('Nothing to copy from this row.');
+  // Names are API text: copied as one line each, so a name can't smuggle extra lines into a paste.
+  const lines = items.map((c) => (field === 'id' ? c.id : plainText(c.name, 1000)));
+  await vscode.env.clipboard.writeText(lines.join('\n'));
+  const what = field === 'id' ? (items.length === 1 ? 'ID' : 'IDs') : (items.length === 1 ? 'name' : 'names');
+  vscode.window.setStatusBarMessage(`$(clippy) Copied ${items.length === 1 ? `${what}: ${uiText(lines[0], 60)}` : `${items.length} ${what}`}`, 4000);
+}
+
+async function read(ctx: CommandContext, r: ResourceRef): Promise<Volume | Snapshot> {
+  const { backend } = connected(ctx, r.connectionId);
+  return r.kind === 'volume' ? backend.getVolume(r.id) : backend.getSnapshot(r.id);
+}
+
+/** A volume/snapshot row or ref → its ref; from the palette, a picker. */
+async function resourceRefOf(ctx: CommandContext, arg: unknown): Promise<{ ref: ResourceRef; name?: string } | undefined> {
+  const node = arg as TreeNode | undefined;
+  if (node && typeof node === 'object' && 'kind' in node) {
+    if (node.kind === 'volume') return { ref: node.ref, name: node.volume.name };
+    if (node.kind === 'snapshot') return { ref: node.ref, name: node.snapshot.name };
+  }
+  if (isResourceRef(arg) && (arg.kind === 'volume' || arg.kind === 'snapshot')) return { ref: makeRef(arg.connectionId, arg.kind, arg.id) };
+  return ctx.panels.pick().then((p) => p && { ref: p.ref, name: p.title });
+}
+
+/** Open as JSON: a read-only document with the record as the API returns it (secrets taken out). */
+export async function openAsJson(ctx: CommandContext, arg?: unknown): Promise<void> {
+  const target = await resourceRefOf(ctx, arg);
+  if (!target) return;
+  await openRaw(ctx, { connectionId: target.ref.connectionId, kind: target.ref.kind as RawKind, id: target.ref.id }, target.name ?? (await read(ctx, target.ref)).name);
+}
+
+/** The instance an attached volume is attached to, as JSON. */
+export async function openInstanceAsJson(ctx: CommandContext, arg?: unknown): Promise<void> {
+  const target = await resourceRefOf(ctx, arg);
+  if (!target || target.ref.kind !== 'volume') return;
+  const volume = await read(ctx, target.ref) as Volume;
+  if (!volume.instanceId) throw new Refusal(`${uiText(volume.name, 80) || 'The volume'} is not attached to an instance.`);
+  await openRaw(ctx, { connectionId: target.ref.connectionId, kind: 'instance', id: volume.instanceId }, volume.instanceName || volume.instanceId);
+}
+
+async function openRaw(ctx: CommandContext, r: { connectionId: string; kind: RawKind; id: string }, name: string): Promise<void> {
+  const { connection } = connected(ctx, r.connectionId);
+  const doc = await vscode.workspace.openTextDocument(rawUri(r, name, connection.record.label));
+  await vscode.window.showTextDocument(doc, { preview: false });
+}
+
+/** One connection's answer to "do you have this?". */
+type Found = { connection: Connection; ref: ResourceRef; resource: Volume | Snapshot };
+
+async function lookIn(connection: Connection, located: Located, signal: AbortSignal): Promise<Found | undefined> {
+  const backend = connection.backend!;
+  const id = backend.kind === 'waldur' ? waldurUuid(located.id) : located.id;
+  const kinds = located.kind ? [located.kind] : (['volume', 'snapshot'] as const);
+  for (const kind of kinds) {
+    try {
+      const resource = kind === 'volume' ? await backend.getVolume(id, signal) : await backend.getSnapshot(id, signal);
+      return { connection, ref: makeRef(connection.id, kind, resource.id), resource };
+    } catch (err) {
+      if (!(err instanceof ApiError && (err.isNotFound || (err.status === 400 && backend.kind === 'openstack')))) throw err;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Go to Resource…: an id or a HomePort / Horizon / API URL → the resource in any connection,
+ * its row revealed and selected (its parents opened); its panel when the tree has no row for it.
+ */
+export async function goToResource(ctx: CommandContext, arg?: unknown): Promise<void> {
+  const connections = ctx.connections.all().filter((c) => c.backend);
+  if (!connections.length) throw new Refusal('Not connected. Use "Add Connection…" or "Try the demo data" first.');
+  let text = typeof arg === 'string' ? arg : undefined;
+  if (text === undefined) {
+    const clip = (await vscode.env.clipboard.readText()).trim();
+    text = await vscode.window.showInputBox({
+      title: 'Go to Resource',
+      prompt: 'A volume or snapshot id, or its HomePort, Horizon, Waldur API or Cinder API URL',
+      value: clip.length < 2000 && parseLocator(clip).located ? clip : '',
+      ignoreFocusOut: true,
+      validateInput: (v) => (v.trim() ? parseLocator(v).error : undefined),
+    });
+    if (text === undefined) return;
+  }
+  const parsed = parseLocator(text);
+  if (!parsed.located) throw new Refusal(parsed.error);
+  const located = parsed.located;
+  if (located.marketplace) {
+    throw new Refusal('That HomePort address names a marketplace resource; open the volume in HomePort and paste its id (or the Waldur API URL of the volume).');
+  }
+  // Connections on the pasted host first; all are asked at once.
+  const order = [...connections].sort((a, b) => Number(hostOf(b) === located.host) - Number(hostOf(a) === located.host));
+  const abort = new AbortController();
+  const answers = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Looking for ${located.id} in ${order.length === 1 ? uiText(order[0]!.record.label, 60) : `${order.length} connections`}…`, cancellable: true }, (_p, cancel) => {
+    cancel.onCancellationRequested(() => abort.abort());
+    return Promise.allSettled(order.map((c) => lookIn(c, located, abort.signal)));
+  });
+  if (abort.signal.aborted) return;
+  const found = answers.flatMap((a) => (a.status === 'fulfilled' && a.value ? [a.value] : []));
+  const failed = answers.flatMap((a, i) => (a.status === 'rejected' ? [`${uiText(order[i]!.record.label, 60)}: ${describeError(a.reason)}`] : []));
+  if (!found.length) {
+    throw new Refusal(`No volume or snapshot ${located.id} in ${order.map((c) => uiText(c.record.label, 60)).join(', ')}${failed.length ? `; couldn't look in ${failed.join('; ')}` : ''}.`);
+  }
+  const hit = found[0]!;
+  if (failed.length) ctx.log.warn(`[goto] ${located.id}: ${failed.join('; ')}`);
+  const row = await rowOf(ctx, hit.ref, hit.resource);
+  if (row) {
+    await ctx.view.reveal(row, { select: true, focus: true, expand: false });
+    return;
+  }
+  // A resource the tree has no row for (a project the account does not list): its panel.
+  ctx.panels.show(hit.ref as ResourceRef & { kind: 'volume' | 'snapshot' }, plainText(hit.resource.name) || undefined);
+}
+
+function hostOf(c: Connection): string | undefined {
+  try {
+    return new URL(c.url ?? c.backend?.endpoint ?? '').host.toLowerCase();
+  } catch {
+    return undefined;
+  }
+}

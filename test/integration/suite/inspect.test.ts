@@ -1,0 +1,115 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { VolumeExplorerApi } from '../../../src/extension';
+import type { Sandbox } from '../../../src/sandbox';
+import { HIDDEN_VALUE, refKey, ref } from '../../../src/core/index';
+import type { SnapshotNode, TreeNode } from '../../../src/tree/nodes';
+import { ScriptedUi, children, connectTo, eventually, extensionApi, removeAllConnections, startSandbox, volumeRow } from './helpers';
+
+/** Go to Resource, Open as JSON, Copy ID / Name — real VS Code, local Waldur. */
+suite('find, inspect, copy (real VS Code, local Waldur)', function () {
+  this.timeout(90_000);
+  let api: VolumeExplorerApi;
+  let sandbox: Sandbox;
+  let connectionId: string;
+  let ui: ScriptedUi;
+
+  suiteSetup(async () => {
+    api = await extensionApi();
+    await removeAllConnections(api);
+    sandbox = await startSandbox({ transitionMs: 100 });
+    connectionId = (await connectTo(api, sandbox)).id;
+  });
+  suiteTeardown(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await removeAllConnections(api);
+    await sandbox.close();
+  });
+  setup(() => {
+    ui = new ScriptedUi();
+    api.context.tree.invalidate(); // nothing loaded: Go to Resource has to open the parents itself
+  });
+  teardown(() => ui.dispose());
+
+  const selected = (): string[] => api.context.view.selection.map((n: TreeNode) => n.id);
+
+  test('Go to Resource: a Waldur API URL of a volume in an unopened project → its row, revealed and selected', async () => {
+    const v = sandbox.store.volumes.find((x) => x.state === 'OK' && sandbox.store.projects.indexOf(sandbox.store.projects.find((p) => p.uuid === x.project_uuid)!) > 0);
+    assert.ok(v, 'a volume outside the first project');
+    const r = ref(connectionId, 'volume', v.uuid);
+    assert.equal(api.context.tree.find(r), undefined, 'not loaded before');
+    await vscode.commands.executeCommand('volumeExplorer.goToResource', `${sandbox.url}/api/openstack-volumes/${v.uuid}/`);
+    await eventually(() => selected().includes(refKey(r)), 'the row to be selected');
+    assert.ok(api.context.tree.find(r), 'its row is loaded');
+  });
+
+  test('Go to Resource: a snapshot id in Cinder\'s dashed form, typed into the prompt → the snapshot row under its volume', async () => {
+    const s = sandbox.store.snapshots.find((x) => sandbox.store.volumes.some((v) => v.uuid === x._source_volume_uuid));
+    assert.ok(s, 'a snapshot with its volume');
+    const dashed = s.uuid.replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5').toUpperCase();
+    ui.inputs.push(dashed);
+    await vscode.commands.executeCommand('volumeExplorer.goToResource');
+    const r = ref(connectionId, 'snapshot', s.uuid);
+    await eventually(() => selected().includes(refKey(r)), 'the snapshot row to be selected');
+    assert.equal((api.context.tree.find(r) as SnapshotNode).parent.volume.id, s._source_volume_uuid);
+  });
+
+  test('Go to Resource: garbage is refused as typed; an id no connection has is said so, nothing selected', async () => {
+    ui.inputs.push('not a volume');
+    await vscode.commands.executeCommand('volumeExplorer.goToResource');
+    assert.ok(ui.shown.prompts.some((p) => /^invalid: "not a volume" is neither an id nor a URL\./.test(p)), ui.shown.prompts.join('\n'));
+    const before = selected();
+    await vscode.commands.executeCommand('volumeExplorer.goToResource', '00000000-0000-4000-8000-000000000000');
+    assert.ok(ui.shown.warning.some((w) => w.startsWith('No volume or snapshot 00000000-0000-4000-8000-000000000000 in ')), ui.shown.warning.join('\n'));
+    assert.deepEqual(selected(), before);
+  });
+
+  test('Open as JSON: the record as the API returns it, in a read-only document that follows changes', async () => {
+    const v = sandbox.store.volumes.find((x) => x.state === 'OK' && !/fail/.test(x.name));
+    assert.ok(v, 'an OK volume');
+    const node = await volumeRow(api, sandbox, v.uuid);
+    await vscode.commands.executeCommand('volumeExplorer.openAsJson', node);
+    const editor = await eventually(() => vscode.window.activeTextEditor?.document.uri.scheme === 'volume-explorer' && vscode.window.activeTextEditor, 'the JSON document');
+    const doc = editor.document;
+    assert.equal(doc.languageId, 'json');
+    assert.ok(doc.uri.path.endsWith(`/volumes/${v.name}.json`), doc.uri.path);
+    const shown = JSON.parse(doc.getText()) as Record<string, unknown>;
+    const served = await (await fetch(`${sandbox.url}/api/openstack-volumes/${v.uuid}/`, { headers: { Authorization: `Token ${sandbox.token}` } })).json() as Record<string, unknown>;
+    assert.deepEqual(shown, served, 'exactly what the API returns');
+    assert.ok(!doc.getText().includes(sandbox.token), 'no token in it');
+    // A change the extension hears about (here: a refresh of the row after an edit elsewhere) re-reads it.
+    const renamed = `${v.name}-json`;
+    v.name = renamed;
+    api.context.refresh.resource(node.ref, await api.context.connections.get(connectionId)!.backend!.getVolume(v.uuid));
+    await eventually(() => (JSON.parse(doc.getText()) as { name: string }).name === renamed, 'the document to show the new name', 10_000);
+  });
+
+  test('Open Instance as JSON: an attached volume\'s instance, user_data hidden', async () => {
+    const v = sandbox.store.volumes.find((x) => x.instance && x.runtime_state === 'in-use');
+    assert.ok(v, 'an attached volume');
+    const instance = sandbox.store.instances.find((i) => v.instance === `${sandbox.url}/api/openstack-instances/${i.uuid}/`) ?? sandbox.store.instances.find((i) => v.instance?.includes(i.uuid));
+    assert.ok(instance, 'its instance');
+    const saved = instance.user_data;
+    instance.user_data = '#cloud-config\npassword: hunter2';
+    try {
+      await vscode.commands.executeCommand('volumeExplorer.openInstanceAsJson', await volumeRow(api, sandbox, v.uuid));
+      const editor = await eventually(() => vscode.window.activeTextEditor?.document.uri.path.includes('/instances/') && vscode.window.activeTextEditor, 'the instance document');
+      const shown = JSON.parse(editor.document.getText()) as { uuid: string; user_data: string };
+      assert.equal(shown.uuid, instance.uuid);
+      assert.equal(shown.user_data, HIDDEN_VALUE);
+      assert.ok(!editor.document.getText().includes('hunter2'));
+    } finally {
+      instance.user_data = saved;
+    }
+  });
+
+  test('Copy ID and Copy Name: one per line for a multi-selection', async () => {
+    const v = sandbox.store.volumes.find((x) => sandbox.store.snapshots.filter((s) => s._source_volume_uuid === x.uuid).length >= 2);
+    assert.ok(v, 'a volume with two snapshots');
+    const snaps = (await children(api, await volumeRow(api, sandbox, v.uuid))).filter((n): n is SnapshotNode => n.kind === 'snapshot').slice(0, 2);
+    await vscode.commands.executeCommand('volumeExplorer.copyId', snaps[0], snaps);
+    assert.equal(await vscode.env.clipboard.readText(), snaps.map((s) => s.snapshot.id).join('\n'));
+    await vscode.commands.executeCommand('volumeExplorer.copyName', snaps[1], [snaps[1]]);
+    assert.equal(await vscode.env.clipboard.readText(), snaps[1]!.snapshot.name);
+  });
+});
