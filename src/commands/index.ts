@@ -1,7 +1,7 @@
 import { showJobs } from '../jobs/list';
 import type { TreeNode } from '../tree/nodes';
 import { addConnection, allowActions, connect, connectOpenStack, disconnect, reconnect, renameConnection, setReadOnly, tryDemo } from './connections';
-import { copyField, goToResource, openAsJson, openInstanceAsJson } from './inspect';
+import { copyField, goToResource, openAsJson, openInBrowser, openInstanceAsJson, setWebUrl } from './inspect';
 import type { CommandHandler } from './registry';
 import { deleteSnapshot, editSnapshot, pullSnapshot, restoreSnapshot, revertSnapshot, unlinkResource } from './snapshot-actions';
 import { createVolumeType, deleteVolumeType } from './volume-types';
@@ -33,6 +33,8 @@ export const COMMANDS: Record<string, CommandHandler> = {
   'volumeExplorer.copyName': (ctx, arg, nodes) => copyField(ctx, 'name', arg, nodes),
   'volumeExplorer.openAsJson': (ctx, arg) => openAsJson(ctx, arg),
   'volumeExplorer.openInstanceAsJson': (ctx, arg) => openInstanceAsJson(ctx, arg),
+  'volumeExplorer.openInBrowser': (ctx, arg) => openInBrowser(ctx, arg),
+  'volumeExplorer.setWebUrl': (ctx, arg) => setWebUrl(ctx, arg),
   'volumeExplorer.createVolume': createVolume,
   'volumeExplorer.attachVolume': attachVolume,
   'volumeExplorer.detachVolume': detachVolume,

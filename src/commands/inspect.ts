@@ -3,6 +3,7 @@ import { Refusal, describeError, ApiError } from '../core/errors';
 import { parseLocator, waldurUuid, type Located } from '../core/locate';
 import type { Snapshot, Volume } from '../core/model';
 import type { RawKind } from '../core/raw';
+import { canonicalWebUrl, guessWebUrl, validateWebUrl } from '../core/web';
 import { isResourceRef, ref as makeRef, type ResourceRef } from '../core/ref';
 import type { Connection } from '../connections/manager';
 import { rawUri } from '../documents/raw';
@@ -160,4 +161,51 @@ function hostOf(c: Connection): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The console address of a connection: its saved one, else asked once (prefilled with a guess) and saved. */
+async function webBase(ctx: CommandContext, connection: Connection, ask: boolean): Promise<string | undefined> {
+  if (connection.record.webUrl && !ask) return connection.record.webUrl;
+  const kind = connection.record.descriptor.kind;
+  if (kind === 'demo') throw new Refusal('The demo data has no web console to open.');
+  const consoleName = kind === 'waldur' ? 'HomePort' : 'Horizon';
+  const typed = await vscode.window.showInputBox({
+    title: `${consoleName} address for ${uiText(connection.record.label, 60)}`,
+    prompt: `Where ${consoleName} is for this connection (kept with it; change it with "Set Web Console Address…")`,
+    value: connection.record.webUrl ?? guessWebUrl(kind, connection.url ?? connection.backend?.endpoint ?? '') ?? 'https://',
+    ignoreFocusOut: true,
+    validateInput: validateWebUrl,
+  });
+  if (typed === undefined || validateWebUrl(typed)) return undefined;
+  const base = canonicalWebUrl(typed);
+  await ctx.connections.setWebUrl(connection.id, base);
+  return base;
+}
+
+/** Open in Browser: the resource's page in HomePort or Horizon (VS Code asks before opening an outside address). */
+export async function openInBrowser(ctx: CommandContext, arg?: unknown): Promise<void> {
+  const target = await resourceRefOf(ctx, arg);
+  if (!target) return;
+  const { connection, backend } = connected(ctx, target.ref.connectionId);
+  const base = await webBase(ctx, connection, false);
+  if (!base) return;
+  const resource = await read(ctx, target.ref);
+  const page = await backend.webPageOf(target.ref.kind as 'volume' | 'snapshot', resource, base);
+  ctx.log.info(`[browser] ${target.ref.kind} ${resource.id} → ${page}`);
+  await vscode.env.openExternal(vscode.Uri.parse(page, true));
+}
+
+/** Set Web Console Address… on a connection row (or picked from the palette). */
+export async function setWebUrl(ctx: CommandContext, arg?: unknown): Promise<void> {
+  const node = arg as TreeNode | undefined;
+  const id = node && typeof node === 'object' && node.kind === 'connection' ? node.connectionId : undefined;
+  const connection = id ? ctx.connections.get(id) : ctx.connections.count === 1 ? ctx.connections.all()[0] : await pickConnection(ctx);
+  if (!connection) return;
+  const base = await webBase(ctx, connection, true);
+  if (base) vscode.window.setStatusBarMessage(`$(globe) ${uiText(connection.record.label, 60)}: web console at ${uiText(base, 120)}`, 4000);
+}
+
+async function pickConnection(ctx: CommandContext): Promise<Connection | undefined> {
+  const picked = await vscode.window.showQuickPick(ctx.connections.all().filter((c) => c.record.descriptor.kind !== 'demo').map((c) => ({ label: uiText(c.record.label, 80), description: uiText(c.record.webUrl ?? '', 120), c })), { title: 'Set Web Console Address…', placeHolder: 'Which connection' });
+  return picked?.c;
 }

@@ -321,6 +321,10 @@ export class ConnectionManager implements vscode.Disposable {
     this.log.info('[demo] sandbox stopped');
   }
 
+  setWebUrl(id: string, webUrl: string): Promise<void> {
+    return this.updateRecord(id, { webUrl });
+  }
+
   rename(id: string, label: string): Promise<void> {
     return this.updateRecord(id, { label });
   }
@@ -329,7 +333,7 @@ export class ConnectionManager implements vscode.Disposable {
     return this.updateRecord(id, { readOnly });
   }
 
-  private async updateRecord(id: string, changes: Partial<Pick<ConnectionRecord, 'label' | 'readOnly'>>): Promise<void> {
+  private async updateRecord(id: string, changes: Partial<Pick<ConnectionRecord, 'label' | 'readOnly' | 'webUrl'>>): Promise<void> {
     const c = this.connections.get(id);
     const record = await this.store.update(id, changes);
     if (!c || !record) return;

@@ -14,6 +14,8 @@ export interface ConnectionRecord {
   label: string;
   descriptor: ConnectionDescriptor;
   readOnly: boolean;
+  /** The web console (HomePort, Horizon) Open in Browser uses; asked once (prefilled with a guess), then kept. */
+  webUrl?: string;
 }
 
 export interface KeyValueStore {
@@ -41,7 +43,7 @@ function isRecord(value: unknown): value is ConnectionRecord {
   const d = r.descriptor as Partial<BackendDescriptor> | { kind?: string } | undefined;
   const descriptorOk = d?.kind === 'demo' || (d?.kind === 'waldur' && typeof (d as { url?: unknown }).url === 'string')
     || (d?.kind === 'openstack' && typeof (d as { cloud?: unknown }).cloud === 'string' && ['string', 'undefined'].includes(typeof (d as { cloudsYaml?: unknown }).cloudsYaml));
-  return isConnectionId(r.id) && typeof r.label === 'string' && typeof r.readOnly === 'boolean' && descriptorOk;
+  return isConnectionId(r.id) && typeof r.label === 'string' && typeof r.readOnly === 'boolean' && descriptorOk && ['string', 'undefined'].includes(typeof r.webUrl);
 }
 
 export class ConnectionStore {
@@ -82,7 +84,7 @@ export class ConnectionStore {
     return saved;
   }
 
-  async update(id: string, changes: Partial<Pick<ConnectionRecord, 'label' | 'readOnly'>>): Promise<ConnectionRecord | undefined> {
+  async update(id: string, changes: Partial<Pick<ConnectionRecord, 'label' | 'readOnly' | 'webUrl'>>): Promise<ConnectionRecord | undefined> {
     const list = this.list();
     const found = list.find((r) => r.id === id);
     if (!found) return undefined;

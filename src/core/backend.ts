@@ -40,6 +40,8 @@ export interface Backend {
   getSnapshot(id: string, signal?: AbortSignal): Promise<Snapshot>;
   /** The full resource and the panel's sections (fields, related resources). */
   details(kind: 'volume' | 'snapshot', id: string, signal?: AbortSignal): Promise<ResourceDetails>;
+  /** The page of a resource in the web console at `base` (HomePort, Horizon): Open in Browser. */
+  webPageOf(kind: 'volume' | 'snapshot', resource: Volume | Snapshot, base: string, signal?: AbortSignal): Promise<string>;
   /** The resource's record exactly as the API returns it (Open as JSON; secrets are taken out by `rawDocument`). */
   raw(kind: RawKind, id: string, signal?: AbortSignal): Promise<unknown>;
 

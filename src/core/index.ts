@@ -15,6 +15,7 @@ export { DEFAULT_RETRY, type RetryInfo, type RetryPolicy } from './http';
 export { PagesDidNotAddUp } from './listing';
 export { canonicalUuid, parseLocator, waldurUuid, type Located, type LocatedKind } from './locate';
 export { HIDDEN_VALUE, rawDocument, withoutSecrets, type RawKind } from './raw';
+export { canonicalWebUrl, guessWebUrl, validateWebUrl, webPage } from './web';
 export {
   MIB_PER_GIB, formatGiB, isAttached,
   type DeleteOutcome, type Identity, type Instance, type Resource, type Scope, type ScopeKind, type Snapshot, type Volume, type VolumeType,

@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { HIDDEN_VALUE, canonicalUuid, parseLocator, rawDocument, waldurUuid, withoutSecrets } from '../../src/core/index';
+import {
+  HIDDEN_VALUE, canonicalUuid, canonicalWebUrl, guessWebUrl, parseLocator, rawDocument, validateWebUrl, waldurUuid, webPage, withoutSecrets,
+} from '../../src/core/index';
 
 const ID = '5da8ce0e-f0b5-4e5a-a611-5d9d5058658d';
 const HEX = ID.replace(/-/g, '');
@@ -58,4 +60,19 @@ test('Open as JSON: the record as returned, secrets taken out at any depth', () 
   assert.ok(!text.includes('hunter2') && !text.includes('"abc"'));
   assert.ok(text.endsWith('}\n'));
   assert.deepEqual(JSON.parse(text).uuid, HEX);
+});
+
+test('Open in Browser: console guesses, checks, and pages', () => {
+  assert.equal(guessWebUrl('waldur', 'https://waldur.example.com/api/'), 'https://waldur.example.com/');
+  assert.equal(guessWebUrl('waldur', 'https://example.com/waldur/api'), 'https://example.com/waldur/');
+  assert.equal(guessWebUrl('openstack', 'https://keystone.example.com:5000/v3'), 'https://keystone.example.com/dashboard/');
+  assert.equal(guessWebUrl('openstack', 'not a url'), undefined);
+  assert.equal(validateWebUrl('https://cloud.example.com/horizon'), undefined);
+  assert.match(validateWebUrl('http://cloud.example.com/')!, /https/);
+  assert.equal(validateWebUrl('http://127.0.0.1:8080/'), undefined);
+  assert.match(validateWebUrl('https://u:p@cloud.example.com/')!, /credentials/);
+  assert.match(validateWebUrl('javascript:alert(1)')!, /https/);
+  assert.equal(canonicalWebUrl('https://cloud.example.com/horizon//'), 'https://cloud.example.com/horizon/');
+  assert.equal(webPage('https://cloud.example.com/horizon', 'project', 'volumes', ID), `https://cloud.example.com/horizon/project/volumes/${ID}/`);
+  assert.equal(webPage('https://h.example/', 'resource-details', '../x?y'), 'https://h.example/resource-details/..%2Fx%3Fy/', 'an id can\'t leave its path segment');
 });

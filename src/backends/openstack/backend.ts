@@ -4,6 +4,7 @@ import { errorSection, field, longText, text, timeValue, yesNo, type DetailSecti
 import { ApiError } from '../../core/errors';
 import type { FetchOptions } from '../../core/http';
 import type { RawKind } from '../../core/raw';
+import { webPage } from '../../core/web';
 import { checkedListing, PagesDidNotAddUp } from '../../core/listing';
 import { formatGiB, type DeleteOutcome, type Identity, type Instance, type Scope, type Snapshot, type Volume, type VolumeType } from '../../core/model';
 import { allServers, atLeast, call, listOf, novaOf, objectOf, projectApi, records, type ProjectApi } from './api';
@@ -336,6 +337,12 @@ export class OpenStackBackend implements Backend {
       return objectOf<CinderSnapshot>(data, 'snapshot', 'snapshot');
     }, signal);
     return { ...found, api: await this.api(found.projectId) };
+  }
+
+  /** Horizon's page: `project/volumes/<id>/`, `project/snapshots/<id>/`; `admin/…` for another project's (an admin's view). */
+  async webPageOf(kind: 'volume' | 'snapshot', resource: Volume | Snapshot, base: string): Promise<string> {
+    const panel = resource.projectId && this.foreign.has(resource.projectId) ? 'admin' : 'project';
+    return webPage(base, panel, kind === 'volume' ? 'volumes' : 'snapshots', resource.id);
   }
 
   async raw(kind: RawKind, id: string, signal?: AbortSignal): Promise<unknown> {

@@ -18,6 +18,7 @@ import { ApiError, Refusal } from '../../core/errors';
 import type { FetchOptions } from '../../core/http';
 import type { DeleteOutcome, Identity, Instance, Scope, Snapshot, Volume, VolumeType } from '../../core/model';
 import type { RawKind } from '../../core/raw';
+import { webPage } from '../../core/web';
 import type { BackendRules } from '../../core/rules';
 import { checkedListing, PagesDidNotAddUp } from '../../core/listing';
 import { allServers, call, computeApi, listOf, objectOf, parseMicroversion, records, type ComputeApi, type Microversion } from './api';
@@ -340,6 +341,11 @@ export class NovaVolumesBackend implements Backend {
   async getVolume(id: string, signal?: AbortSignal): Promise<Volume> {
     const { value, api } = await this.rawVolume(id, signal);
     return this.volumeOf(value, api, signal);
+  }
+
+  /** Horizon's pages are the same whichever API reaches the volumes. */
+  async webPageOf(kind: 'volume' | 'snapshot', resource: Volume | Snapshot, base: string): Promise<string> {
+    return webPage(base, 'project', kind === 'volume' ? 'volumes' : 'snapshots', resource.id);
   }
 
   async raw(kind: RawKind, id: string, signal?: AbortSignal): Promise<unknown> {

@@ -3,7 +3,8 @@ import type { Capabilities } from '../../core/capabilities';
 import type { DeleteOutcome, Identity, Instance, Scope, Snapshot, Volume, VolumeType } from '../../core/model';
 import { createWaldurClient, normalizeBaseUrl, unwrap, type ClientConfig, type WaldurClient } from './client';
 import { fetchSnapshotDetails, fetchVolumeDetails, snapshotDetails, volumeDetails } from './details';
-import { ApiError } from '../../core/errors';
+import { ApiError, Refusal } from '../../core/errors';
+import { webPage } from '../../core/web';
 import type { RawKind } from '../../core/raw';
 import { expectRecord, listPages, type ListAllOptions } from './paging';
 import { SNAPSHOT_ROW_FIELDS, VOLUME_ROW_FIELDS, toSnapshot, toVolume, waldurOf } from './records';
@@ -92,6 +93,18 @@ export class WaldurBackend implements Backend {
   async getSnapshot(id: string, signal?: AbortSignal): Promise<Snapshot> {
     const { data } = await unwrap(this.client.GET('/api/openstack-snapshots/{uuid}/', { params: { path: { uuid: id } }, signal }));
     return toSnapshot(data);
+  }
+
+  /** HomePort shows a volume as a marketplace resource (`/resource-details/<uuid>/`), its snapshots on that page. */
+  async webPageOf(kind: 'volume' | 'snapshot', resource: Volume | Snapshot, base: string, signal?: AbortSignal): Promise<string> {
+    const volume = kind === 'volume' ? resource as Volume : await this.getVolume((resource as Snapshot).sourceVolumeId ?? '', signal).catch(() => undefined);
+    const marketplaceId = volume ? waldurOf(volume).marketplaceResourceId : undefined;
+    if (!marketplaceId) {
+      throw new Refusal(kind === 'volume'
+        ? 'HomePort shows a volume on its marketplace resource page, and this one has none (it was imported or its resource was removed).'
+        : 'HomePort shows snapshots on their volume\'s page, and this snapshot\'s volume is gone or has no marketplace resource.');
+    }
+    return webPage(base, 'resource-details', marketplaceId);
   }
 
   async raw(kind: RawKind, id: string, signal?: AbortSignal): Promise<unknown> {

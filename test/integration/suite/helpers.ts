@@ -47,13 +47,15 @@ export async function removeAllConnections(api: VolumeExplorerApi): Promise<void
 }
 
 type Answer = string | undefined | ((items: readonly vscode.QuickPickItem[]) => vscode.QuickPickItem | undefined);
+/** An input box's answer: text, undefined (Escape), or a function of the prefilled value (`(v) => v` accepts it). */
+type InputAnswer = string | undefined | ((prefilled: string | undefined) => string | undefined);
 
 /**
  * Scripted answers for the prompts a command shows, in order: input boxes, quick picks and
  * modal confirmations, as a person would answer them. Records every prompt and message shown.
  */
 export class ScriptedUi implements vscode.Disposable {
-  readonly inputs: Answer[] = [];
+  readonly inputs: InputAnswer[] = [];
   readonly picks: Answer[] = [];
   readonly confirms: Array<string | undefined> = [];
   readonly shown: { info: string[]; warning: string[]; error: string[]; prompts: string[] } = { info: [], warning: [], error: [], prompts: [] };
@@ -70,7 +72,8 @@ export class ScriptedUi implements vscode.Disposable {
       this.shown.prompts.push(`${options?.title ?? ''} ${options?.prompt ?? ''}`.trim());
       if (!this.inputs.length) throw new Error(`Unexpected input box: ${options?.title} ${options?.prompt}`);
       const answer = this.inputs.shift();
-      const value = typeof answer === 'function' ? undefined : answer;
+      // A function answers from the prefilled value (e.g. `(v) => v` accepts it as offered).
+      const value = typeof answer === 'function' ? answer(options?.value) : answer;
       const problem = value !== undefined && options?.validateInput ? await options.validateInput(value) : undefined;
       if (problem) {
         this.shown.prompts.push(`invalid: ${typeof problem === 'string' ? problem : problem.message}`);

@@ -112,4 +112,25 @@ suite('find, inspect, copy (real VS Code, local Waldur)', function () {
     await vscode.commands.executeCommand('volumeExplorer.copyName', snaps[1], [snaps[1]]);
     assert.equal(await vscode.env.clipboard.readText(), snaps[1]!.snapshot.name);
   });
+  test('Open in Browser: HomePort\'s address asked once (prefilled from the API URL) and kept; the volume\'s marketplace page opens', async () => {
+    const v = sandbox.store.volumes.find((x) => x.marketplace_resource_uuid && x.state === 'OK');
+    assert.ok(v, 'a volume with a marketplace resource');
+    const opened: string[] = [];
+    const env = vscode.env as unknown as Record<string, unknown>;
+    const original = env['openExternal'];
+    Object.defineProperty(env, 'openExternal', { value: async (u: vscode.Uri) => { opened.push(u.toString(true)); return true; }, configurable: true, writable: true });
+    try {
+      const node = await volumeRow(api, sandbox, v.uuid);
+      ui.inputs.push((value) => value); // accept the prefilled guess
+      await vscode.commands.executeCommand('volumeExplorer.openInBrowser', node);
+      assert.ok(ui.shown.prompts.some((p) => p.startsWith('HomePort address for ')), ui.shown.prompts.join('\n'));
+      assert.deepEqual(opened, [`${sandbox.url}/resource-details/${v.marketplace_resource_uuid}/`]);
+      assert.equal(api.context.connections.get(connectionId)!.record.webUrl, `${sandbox.url}/`, 'kept with the connection');
+      await vscode.commands.executeCommand('volumeExplorer.openInBrowser', node);
+      assert.equal(opened.length, 2, 'the second time, no question');
+      assert.equal(ui.shown.prompts.filter((p) => p.startsWith('HomePort address for ')).length, 1);
+    } finally {
+      Object.defineProperty(env, 'openExternal', { value: original, configurable: true, writable: true });
+    }
+  });
 });
