@@ -5,7 +5,9 @@ import { ConnectionManager } from './connections/manager';
 import { RAW_SCHEME, RawDocuments } from './documents/raw';
 import { JobsController } from './jobs/controller';
 import { VolumeTreeProvider } from './tree/provider';
+import { TreeFilters } from './tree/filters';
 import { RefreshManager } from './tree/refresh';
+import { plainText } from './util/escape';
 import { DetailsPanels } from './webview/panels';
 
 /** What tests (and a future API) get from `activate`. */
@@ -17,15 +19,16 @@ export interface VolumeExplorerApi {
 export async function activate(extension: vscode.ExtensionContext): Promise<VolumeExplorerApi> {
   const log = vscode.window.createOutputChannel('Volume Explorer', { log: true });
   const connections = new ConnectionManager(extension, log);
-  const tree = new VolumeTreeProvider(connections, log);
+  const filters = new TreeFilters(extension.workspaceState);
+  const tree = new VolumeTreeProvider(connections, log, filters);
   const view = vscode.window.createTreeView('volumeExplorer.volumes', { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true });
   const refresh = new RefreshManager(tree, connections);
   const jobs = new JobsController({ log, connections, tree, refresh, view });
   const panels = new DetailsPanels(extension);
   const rawDocuments = new RawDocuments(connections, refresh);
-  extension.subscriptions.push(log, connections, tree, view, refresh, jobs, panels, rawDocuments,
+  extension.subscriptions.push(log, connections, tree, view, refresh, jobs, panels, rawDocuments, filters,
     vscode.workspace.registerTextDocumentContentProvider(RAW_SCHEME, rawDocuments));
-  const ctx: CommandContext = { extension, log, connections, tree, refresh, view, jobs, panels };
+  const ctx: CommandContext = { extension, log, connections, tree, refresh, view, jobs, panels, filters };
   panels.attach(ctx);
   registerCommands(ctx, COMMANDS);
 
@@ -35,13 +38,27 @@ export async function activate(extension: vscode.ExtensionContext): Promise<Volu
     const all = connections.all();
     const only = all.length === 1 ? all[0]! : undefined;
     view.description = only ? connections.describe(only) : all.length ? `${all.length} connections` : undefined;
-    view.message = only
+    const filtered = filters.filtered().filter((id) => connections.get(id));
+    const filterLine = filtered.length
+      ? `Filter${all.length > 1 ? 's' : ''}: ${filtered.map((id) => `${all.length > 1 ? `${plainText(connections.get(id)!.record.label, 40)}: ` : ''}${plainText(filters.describe(id), 200)}`).join('; ')} — Clear Filter (✕ in the title bar) shows all`
+      : undefined;
+    const connectedLine = only
       ? only.problem && only.state !== 'ready'
         ? `${connections.describe(only)}: ${only.problem}`
         : `Connected: ${connections.describe(only)}${only.record.readOnly ? ' · read-only' : ''}`
       : undefined;
+    view.message = [connectedLine, filterLine].filter(Boolean).join(' · ') || undefined;
   };
-  extension.subscriptions.push(connections.onDidChange(describeView));
+  extension.subscriptions.push(
+    connections.onDidChange(describeView),
+    connections.onDidRemove((id) => void filters.forget(id)),
+    filters.onDidChange((id) => {
+      describeView();
+      // The connection's rows read again with the new filter (from its root down).
+      const roots = id ? [id] : connections.all().map((c) => c.id);
+      for (const c of roots) tree.forgetConnection(c);
+    }),
+  );
   await connections.restore();
   describeView();
   log.info('[extension] activated');

@@ -1,6 +1,7 @@
 import { showJobs } from '../jobs/list';
 import type { TreeNode } from '../tree/nodes';
 import { addConnection, allowActions, connect, connectOpenStack, disconnect, reconnect, renameConnection, setReadOnly, tryDemo } from './connections';
+import { clearFilter, filterVolumes } from './filter';
 import { copyField, goToResource, openAsJson, openInBrowser, openInstanceAsJson, setWebUrl } from './inspect';
 import type { CommandHandler } from './registry';
 import { deleteSnapshot, editSnapshot, pullSnapshot, restoreSnapshot, revertSnapshot, unlinkResource } from './snapshot-actions';
@@ -29,6 +30,8 @@ export const COMMANDS: Record<string, CommandHandler> = {
   'volumeExplorer.openFocusedRow': (ctx) => ctx.panels.openFocusedRow(),
   'volumeExplorer.showJobs': (ctx) => showJobs(ctx),
   'volumeExplorer.goToResource': (ctx, arg) => goToResource(ctx, arg),
+  'volumeExplorer.filter': (ctx, arg) => filterVolumes(ctx, arg),
+  'volumeExplorer.clearFilter': (ctx, arg) => clearFilter(ctx, arg),
   'volumeExplorer.copyId': (ctx, arg, nodes) => copyField(ctx, 'id', arg, nodes),
   'volumeExplorer.copyName': (ctx, arg, nodes) => copyField(ctx, 'name', arg, nodes),
   'volumeExplorer.openAsJson': (ctx, arg) => openAsJson(ctx, arg),

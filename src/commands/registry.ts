@@ -6,6 +6,7 @@ import type { RefreshManager } from '../tree/refresh';
 import type { VolumeTreeProvider } from '../tree/provider';
 import type { TreeNode } from '../tree/nodes';
 import type { DetailsPanels } from '../webview/panels';
+import type { TreeFilters } from '../tree/filters';
 import { uiText } from '../util/escape';
 
 /** What every command is built from. */
@@ -19,6 +20,8 @@ export interface CommandContext {
   /** Long jobs (follow an accepted action until the resource is stable; status bar, notifications). */
   jobs: JobsController;
   panels: DetailsPanels;
+  /** Each connection's volume filter (remembered per workspace). */
+  filters: TreeFilters;
 }
 
 /** Handlers receive `(node?, selectedNodes?)` from the tree, a `ResourceRef` from panels and notifications, or nothing from the palette. */

@@ -1,5 +1,6 @@
 import type { Capabilities } from './capabilities';
 import type { Badge, DetailSection } from './details';
+import type { VolumeFilter } from './filter';
 import type { DeleteOutcome, Identity, Instance, Scope, Snapshot, Volume, VolumeType } from './model';
 import type { RawKind } from './raw';
 import type { BackendRules } from './rules';
@@ -32,8 +33,11 @@ export interface Backend {
   whoAmI(signal?: AbortSignal): Promise<Identity>;
   /** The top level (no parent) or the scopes below `parent` (organizations → projects). */
   listScopes(parent?: Scope, signal?: AbortSignal): Promise<Scope[]>;
-  /** Volumes of a project scope, or of every project the user can see (pickers). */
-  listVolumes(scope?: Scope, signal?: AbortSignal): Promise<Volume[]>;
+  /**
+   * Volumes of a project scope, or of every project the user can see (pickers). With a filter,
+   * exactly the matching ones: the server filters what it can (a superset), `matchesFilter` the rest.
+   */
+  listVolumes(scope?: Scope, signal?: AbortSignal, filter?: VolumeFilter): Promise<Volume[]>;
   /** Snapshots of a volume, or every snapshot the user can see (pickers). */
   listSnapshots(volumeId?: string, signal?: AbortSignal): Promise<Snapshot[]>;
   getVolume(id: string, signal?: AbortSignal): Promise<Volume>;

@@ -17,6 +17,10 @@ export { canonicalUuid, parseLocator, waldurUuid, type Located, type LocatedKind
 export { HIDDEN_VALUE, rawDocument, withoutSecrets, type RawKind } from './raw';
 export { canonicalWebUrl, guessWebUrl, validateWebUrl, webPage } from './web';
 export {
+  FILTER_HELP, FILTER_STATUSES, describeFilter, filterText, isEmptyFilter, matchesFilter, parseFilter, singleStatus, statusOf,
+  type FilterStatus, type VolumeFilter,
+} from './filter';
+export {
   MIB_PER_GIB, formatGiB, isAttached,
   type DeleteOutcome, type Identity, type Instance, type Resource, type Scope, type ScopeKind, type Snapshot, type Volume, type VolumeType,
 } from './model';

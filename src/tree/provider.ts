@@ -4,6 +4,7 @@ import { describeError, describeForLog } from '../core/errors';
 import type { Snapshot, Volume } from '../core/model';
 import { refKey, type ResourceRef } from '../core/ref';
 import type { Connection, ConnectionManager } from '../connections/manager';
+import type { TreeFilters } from './filters';
 import {
   childrenOrEmpty, connectionIdOf, connectionNode, countText, errorNode, present, scopeNode, snapshotNode, volumeNode,
   type ChildNoun, type ConnectionInfo, type ConnectionNode, type ParentNode, type PresentContext, type ResourceNode, type ScopeNode,
@@ -33,6 +34,8 @@ export class VolumeTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
   constructor(
     private readonly connections: ConnectionManager,
     private readonly log: vscode.LogOutputChannel,
+    /** Each connection's volume filter (none in tests that don't ask). */
+    private readonly filters?: Pick<TreeFilters, 'get' | 'describe'>,
   ) {}
 
   /** Is the connection's root row shown (more than one connection)? */
@@ -159,7 +162,9 @@ export class VolumeTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     if (children.some((c) => c.kind === 'message' && c.severity === 'error')) return;
     const noun = this.nounOf(node);
     const singular = noun.plural === 'volumes' ? 'volume' : noun.singular;
-    node.count = countText(items.length, singular, noun.plural);
+    const count = countText(items.length, singular, noun.plural);
+    const filtered = noun.plural === 'volumes' && this.filters?.get(connectionIdOf(node));
+    node.count = filtered ? { n: count.n, noun: `${count.noun} (filtered)` } : count;
     this.changed.fire(node);
   }
 
@@ -187,7 +192,11 @@ export class VolumeTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
           return childrenOrEmpty(node, noun, (await backend.listScopes()).map((s) => scopeNode(s, level, node)));
         }
         case 'scope': {
-          if (holdsVolumes(caps, node.scope.kind)) return childrenOrEmpty(node, noun, (await backend.listVolumes(node.scope)).map((v) => volumeNode(v, node)));
+          if (holdsVolumes(caps, node.scope.kind)) {
+            const filter = this.filters?.get(connectionId);
+            const volumes = await backend.listVolumes(node.scope, undefined, filter);
+            return childrenOrEmpty(node, filter ? { ...noun, where: `${noun.where} match the filter (${this.filters?.describe(connectionId)})` } : noun, volumes.map((v) => volumeNode(v, node)));
+          }
           const level = childLevel(caps, node.scope.kind)!;
           return childrenOrEmpty(node, noun, (await backend.listScopes(node.scope)).map((s) => scopeNode(s, level, node)));
         }

@@ -4,7 +4,21 @@ import { errorSection, field, longText, text, timeValue, yesNo, type DetailSecti
 import { ApiError } from '../../core/errors';
 import type { FetchOptions } from '../../core/http';
 import type { RawKind } from '../../core/raw';
+import { matchesFilter, singleStatus, type VolumeFilter } from '../../core/filter';
 import { webPage } from '../../core/web';
+
+/**
+ * What Cinder filters itself: the name as a substring (`name~`, the "like" filter of 3.34+, when
+ * the cloud's resource_filters allow it) and one exact `status` (available, in-use); the rest is
+ * checked on the rows.
+ */
+export function cinderFilters(api: Pick<ProjectApi, 'volumeVersion'>, filter: VolumeFilter | undefined, like = true): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (filter?.name && like && atLeast(api.volumeVersion, 3, 34)) out['name~'] = filter.name;
+  const status = singleStatus(filter);
+  if (status === 'available' || status === 'in-use') out['status'] = status;
+  return out;
+}
 import { checkedListing, PagesDidNotAddUp } from '../../core/listing';
 import { formatGiB, type DeleteOutcome, type Identity, type Instance, type Scope, type Snapshot, type Volume, type VolumeType } from '../../core/model';
 import { allServers, atLeast, call, listOf, novaOf, objectOf, projectApi, records, type ProjectApi } from './api';
@@ -140,9 +154,21 @@ export class OpenStackBackend implements Backend {
    * the pages must add up (the count, unique ids), or the listing fails — never a silent partial.
    * Sorted by id so pages are stable while they are read.
    */
-  private allVolumes(api: ProjectApi, projectId: string, signal?: AbortSignal): Promise<CinderVolume[]> {
-    return this.allPages<CinderVolume>(api, '/v3/{project_id}/volumes/detail', 'volumes', this.only(projectId), signal);
+  private async allVolumes(api: ProjectApi, projectId: string, signal?: AbortSignal, filter?: VolumeFilter): Promise<CinderVolume[]> {
+    const list = (f: VolumeFilter | undefined): Promise<CinderVolume[]> =>
+      this.allPages<CinderVolume>(api, '/v3/{project_id}/volumes/detail', 'volumes', { ...this.only(projectId), ...cinderFilters(api, f, this.likeFilter) }, signal);
+    try {
+      return await list(filter);
+    } catch (err) {
+      // The like filter is Cinder's only when its resource_filters allow `name~` (not by default):
+      // refused once, the name is checked on the rows from then on (a read, so asking again is safe).
+      if (!(this.likeFilter && filter?.name && err instanceof ApiError && err.status === 400 && /name~/.test(err.message))) throw err;
+      this.likeFilter = false;
+      return list(filter);
+    }
   }
+  /** Does this cloud take `name~`? Believed until it says otherwise. */
+  private likeFilter = true;
 
   /**
    * Every record of a Cinder list (volumes or snapshots), paged as described above. Each page is
@@ -240,17 +266,17 @@ export class OpenStackBackend implements Backend {
     return this.foreign.has(owner) ? { ...snap, native: { ...openstackOf(snap), foreign: true } } : snap;
   }
 
-  async listVolumes(scope?: Scope, signal?: AbortSignal): Promise<Volume[]> {
+  async listVolumes(scope?: Scope, signal?: AbortSignal, filter?: VolumeFilter): Promise<Volume[]> {
     const projects = scope ? [scope.id] : await this.projectsToSearch(signal);
     const lists = await Promise.all(projects.map(async (projectId) => {
       const api = await this.api(projectId);
-      const [records, names] = await Promise.all([this.allVolumes(api, projectId, signal), this.serverNames(api, projectId, signal).catch(() => new Map<string, string>())]);
+      const [records, names] = await Promise.all([this.allVolumes(api, projectId, signal, filter), this.serverNames(api, projectId, signal).catch(() => new Map<string, string>())]);
       return records.map((r) => {
         this.projectOf.set(r.id, projectId);
         return this.volumeOf(r, projectId, api, names);
       });
     }));
-    return lists.flat().sort((a, b) => nameCollator.compare(a.name, b.name));
+    return lists.flat().filter((v) => matchesFilter(v, filter)).sort((a, b) => nameCollator.compare(a.name, b.name));
   }
 
   async listSnapshots(volumeId?: string, signal?: AbortSignal): Promise<Snapshot[]> {

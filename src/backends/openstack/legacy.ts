@@ -18,6 +18,7 @@ import { ApiError, Refusal } from '../../core/errors';
 import type { FetchOptions } from '../../core/http';
 import type { DeleteOutcome, Identity, Instance, Scope, Snapshot, Volume, VolumeType } from '../../core/model';
 import type { RawKind } from '../../core/raw';
+import { matchesFilter, type VolumeFilter } from '../../core/filter';
 import { webPage } from '../../core/web';
 import type { BackendRules } from '../../core/rules';
 import { checkedListing, PagesDidNotAddUp } from '../../core/listing';
@@ -273,7 +274,8 @@ export class NovaVolumesBackend implements Backend {
     }
   }
 
-  async listVolumes(scope?: Scope, signal?: AbortSignal): Promise<Volume[]> {
+  /** The proxy filters nothing: every row is checked here. */
+  async listVolumes(scope?: Scope, signal?: AbortSignal, filter?: VolumeFilter): Promise<Volume[]> {
     const projects = scope ? [scope.id] : await this.projectIds(signal);
     const lists = await Promise.all(projects.map(async (projectId) => {
       const api = await this.api(projectId);
@@ -283,7 +285,7 @@ export class NovaVolumesBackend implements Backend {
         return fromProxyVolume(r, projectId, this.projectNames.get(projectId), names);
       });
     }));
-    return lists.flat().sort((a, b) => nameCollator.compare(a.name, b.name));
+    return lists.flat().filter((v) => matchesFilter(v, filter)).sort((a, b) => nameCollator.compare(a.name, b.name));
   }
 
   async listSnapshots(volumeId?: string, signal?: AbortSignal): Promise<Snapshot[]> {

@@ -4,6 +4,7 @@ import type { DeleteOutcome, Identity, Instance, Scope, Snapshot, Volume, Volume
 import { createWaldurClient, normalizeBaseUrl, unwrap, type ClientConfig, type WaldurClient } from './client';
 import { fetchSnapshotDetails, fetchVolumeDetails, snapshotDetails, volumeDetails } from './details';
 import { ApiError, Refusal } from '../../core/errors';
+import { matchesFilter, singleStatus, type VolumeFilter } from '../../core/filter';
 import { webPage } from '../../core/web';
 import type { RawKind } from '../../core/raw';
 import { expectRecord, listPages, type ListAllOptions } from './paging';
@@ -70,12 +71,18 @@ export class WaldurBackend implements Backend {
     return rows.map((p) => ({ id: p.uuid ?? '', kind: 'project', parentId: p.customer_uuid ?? parent.id, name: p.name ?? '', description: p.description || undefined }));
   }
 
-  async listVolumes(scope?: Scope, signal?: AbortSignal): Promise<Volume[]> {
+  async listVolumes(scope?: Scope, signal?: AbortSignal, filter?: VolumeFilter): Promise<Volume[]> {
     const query = scope?.kind === 'organization' ? { customer_uuid: scope.id } : { project_uuid: scope?.id };
+    // Waldur's own filters: `name` (contains, any case) and `runtime_state` (available, in-use).
+    const status = singleStatus(filter);
+    const filters = {
+      ...(filter?.name ? { name: filter.name } : {}),
+      ...(status === 'available' || status === 'in-use' ? { runtime_state: status } : {}),
+    };
     const rows = await listPages((page, page_size, s) => unwrap(this.client.GET('/api/openstack-volumes/', {
-      params: { query: { page, page_size, ...query, field: [...VOLUME_ROW_FIELDS] } }, signal: s,
+      params: { query: { page, page_size, ...query, ...filters, field: [...VOLUME_ROW_FIELDS] } }, signal: s,
     })), { ...this.paging, signal, what: 'volumes' });
-    return rows.map(toVolume).sort(byName);
+    return rows.map(toVolume).filter((v) => matchesFilter(v, filter)).sort(byName);
   }
 
   async listSnapshots(volumeId?: string, signal?: AbortSignal): Promise<Snapshot[]> {

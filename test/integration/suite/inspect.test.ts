@@ -4,7 +4,7 @@ import type { VolumeExplorerApi } from '../../../src/extension';
 import type { Sandbox } from '../../../src/sandbox';
 import { HIDDEN_VALUE, refKey, ref } from '../../../src/core/index';
 import type { SnapshotNode, TreeNode } from '../../../src/tree/nodes';
-import { ScriptedUi, children, connectTo, eventually, extensionApi, removeAllConnections, startSandbox, volumeRow } from './helpers';
+import { ScriptedUi, children, connectTo, eventually, extensionApi, projectRow, removeAllConnections, startSandbox, volumeRow } from './helpers';
 
 /** Go to Resource, Open as JSON, Copy ID / Name — real VS Code, local Waldur. */
 suite('find, inspect, copy (real VS Code, local Waldur)', function () {
@@ -132,5 +132,46 @@ suite('find, inspect, copy (real VS Code, local Waldur)', function () {
     } finally {
       Object.defineProperty(env, 'openExternal', { value: original, configurable: true, writable: true });
     }
+  });
+  test('Filter Volumes…: typed, checked as typed, applied on the server and the rows; the message line says it; Clear Filter shows all', async () => {
+    const project = sandbox.store.projects.find((p) => {
+      const vs = sandbox.store.volumes.filter((v) => v.project_uuid === p.uuid);
+      return vs.some((v) => v.runtime_state === 'in-use') && vs.some((v) => v.runtime_state !== 'in-use');
+    });
+    assert.ok(project, 'a project with in-use and other volumes');
+    const rowsOfProject = async (): Promise<TreeNode[]> => children(api, await projectRow(api, sandbox, project.uuid));
+    const before = (await rowsOfProject()).filter((n) => n.kind === 'volume');
+
+    ui.inputs.push('status:sleepy');
+    await vscode.commands.executeCommand('volumeExplorer.filter');
+    assert.ok(ui.shown.prompts.some((p) => p.startsWith('invalid: Unknown status "sleepy"')), ui.shown.prompts.join('\n'));
+    assert.equal(api.context.filters.get(connectionId), undefined, 'nothing applied');
+
+    ui.inputs.push('status:in-use');
+    await vscode.commands.executeCommand('volumeExplorer.filter');
+    assert.deepEqual(api.context.filters.get(connectionId), { status: ['in-use'] });
+    const filtered = await eventually(async () => {
+      const rows = (await rowsOfProject()).filter((n) => n.kind === 'volume');
+      return rows.length < before.length && rows;
+    }, 'fewer rows after filtering');
+    assert.ok(filtered.every((n) => n.kind === 'volume' && n.volume.runtimeState === 'in-use'), 'only in-use volumes');
+    assert.deepEqual(filtered.map((n) => n.id).sort(), before.filter((n) => n.kind === 'volume' && n.volume.runtimeState === 'in-use' && n.volume.status.category === 'stable').map((n) => n.id).sort());
+    assert.match(api.context.view.message ?? '', /Filter: in-use — Clear Filter/);
+
+    ui.inputs.push((prefilled) => {
+      assert.equal(prefilled, 'status:in-use', 'the prompt starts from the current filter');
+      return 'zzzz-no-such-volume';
+    });
+    await vscode.commands.executeCommand('volumeExplorer.filter');
+    const none = await eventually(async () => {
+      const rows = await rowsOfProject();
+      return rows.length === 1 && rows[0]!.kind === 'message' && rows;
+    }, 'the "no match" row');
+    assert.match(api.context.tree.getTreeItem(none[0]!).label as string, /^No volumes in this project match the filter \(name contains "zzzz-no-such-volume"\)$/);
+
+    await vscode.commands.executeCommand('volumeExplorer.clearFilter');
+    assert.equal(api.context.filters.get(connectionId), undefined);
+    await eventually(async () => (await rowsOfProject()).filter((n) => n.kind === 'volume').length === before.length, 'all rows again');
+    assert.doesNotMatch(api.context.view.message ?? '', /Filter/);
   });
 });
