@@ -2,7 +2,7 @@ import { showJobs } from '../jobs/list';
 import type { TreeNode } from '../tree/nodes';
 import { addConnection, allowActions, connect, connectOpenStack, disconnect, reconnect, renameConnection, setReadOnly, tryDemo } from './connections';
 import { clearFilter, filterVolumes } from './filter';
-import { copyField, goToResource, openAsJson, openInBrowser, openInstanceAsJson, setWebUrl } from './inspect';
+import { copyAsCommand, copyField, goToResource, openAsJson, openInBrowser, openInstanceAsJson, setWebUrl } from './inspect';
 import type { CommandHandler } from './registry';
 import { deleteSnapshot, editSnapshot, pullSnapshot, restoreSnapshot, revertSnapshot, unlinkResource } from './snapshot-actions';
 import { createVolumeType, deleteVolumeType } from './volume-types';
@@ -34,6 +34,7 @@ export const COMMANDS: Record<string, CommandHandler> = {
   'volumeExplorer.clearFilter': (ctx, arg) => clearFilter(ctx, arg),
   'volumeExplorer.copyId': (ctx, arg, nodes) => copyField(ctx, 'id', arg, nodes),
   'volumeExplorer.copyName': (ctx, arg, nodes) => copyField(ctx, 'name', arg, nodes),
+  'volumeExplorer.copyAs': (ctx, arg) => copyAsCommand(ctx, arg),
   'volumeExplorer.openAsJson': (ctx, arg) => openAsJson(ctx, arg),
   'volumeExplorer.openInstanceAsJson': (ctx, arg) => openInstanceAsJson(ctx, arg),
   'volumeExplorer.openInBrowser': (ctx, arg) => openInBrowser(ctx, arg),

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { COPY_FORMATS, copyAs, type CopyKind } from '../core/copy-as';
 import { Refusal, describeError, ApiError } from '../core/errors';
 import { parseLocator, waldurUuid, type Located } from '../core/locate';
 import type { Snapshot, Volume } from '../core/model';
@@ -75,6 +76,11 @@ export async function openAsJson(ctx: CommandContext, arg?: unknown): Promise<vo
 
 /** The instance an attached volume is attached to, as JSON. */
 export async function openInstanceAsJson(ctx: CommandContext, arg?: unknown): Promise<void> {
+  // From a panel's link: the instance itself.
+  if (isResourceRef(arg) && arg.kind === 'instance') {
+    await openRaw(ctx, { connectionId: arg.connectionId, kind: 'instance', id: arg.id }, `instance-${arg.id.slice(0, 8)}`);
+    return;
+  }
   const target = await resourceRefOf(ctx, arg);
   if (!target || target.ref.kind !== 'volume') return;
   const volume = await read(ctx, target.ref) as Volume;
@@ -208,4 +214,22 @@ export async function setWebUrl(ctx: CommandContext, arg?: unknown): Promise<voi
 async function pickConnection(ctx: CommandContext): Promise<Connection | undefined> {
   const picked = await vscode.window.showQuickPick(ctx.connections.all().filter((c) => c.record.descriptor.kind !== 'demo').map((c) => ({ label: uiText(c.record.label, 80), description: uiText(c.record.webUrl ?? '', 120), c })), { title: 'Set Web Console Address…', placeHolder: 'Which connection' });
   return picked?.c;
+}
+
+/** Copy as…: the openstack CLI, curl (the token as a shell variable, never itself) or Terraform, for the row's resource. */
+export async function copyAsCommand(ctx: CommandContext, arg?: unknown): Promise<void> {
+  const target = await resourceRefOf(ctx, arg);
+  if (!target) return;
+  const kind = target.ref.kind as CopyKind;
+  const { backend } = connected(ctx, target.ref.connectionId);
+  const picked = await vscode.window.showQuickPick(COPY_FORMATS.filter((f) => f.kinds.includes(kind)).map((f) => ({ label: f.label, detail: f.detail, format: f.format })), {
+    title: `Copy ${kind} as…`, placeHolder: 'What to copy',
+  });
+  if (!picked) return;
+  const resource = await read(ctx, target.ref);
+  const { target: where, options } = await backend.copyTarget(kind, resource);
+  const text = copyAs(picked.format, kind, resource, where, options);
+  await vscode.env.clipboard.writeText(text);
+  const tokenNote = picked.format === 'curl' ? (where.kind === 'waldur' ? ' — set WALDUR_TOKEN first' : ' — set OS_TOKEN first (openstack token issue)') : '';
+  vscode.window.setStatusBarMessage(`$(clippy) Copied: ${picked.label}${tokenNote}`, 6000);
 }

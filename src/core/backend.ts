@@ -1,4 +1,5 @@
 import type { Capabilities } from './capabilities';
+import type { CopyOptions, CopyTarget } from './copy-as';
 import type { Badge, DetailSection } from './details';
 import type { VolumeFilter } from './filter';
 import type { DeleteOutcome, Identity, Instance, Scope, Snapshot, Volume, VolumeType } from './model';
@@ -44,6 +45,8 @@ export interface Backend {
   getSnapshot(id: string, signal?: AbortSignal): Promise<Snapshot>;
   /** The full resource and the panel's sections (fields, related resources). */
   details(kind: 'volume' | 'snapshot', id: string, signal?: AbortSignal): Promise<ResourceDetails>;
+  /** Where Copy as… points its commands (API URL, cloud, microversion; the Cinder ids behind Waldur records). */
+  copyTarget(kind: 'volume' | 'snapshot', resource: Volume | Snapshot, signal?: AbortSignal): Promise<{ target: CopyTarget; options: CopyOptions }>;
   /** The page of a resource in the web console at `base` (HomePort, Horizon): Open in Browser. */
   webPageOf(kind: 'volume' | 'snapshot', resource: Volume | Snapshot, base: string, signal?: AbortSignal): Promise<string>;
   /** The resource's record exactly as the API returns it (Open as JSON; secrets are taken out by `rawDocument`). */

@@ -88,6 +88,12 @@ export const text = (value: string | null | undefined, missing = 'None'): TextVa
 export const longText = (value: string | null | undefined, missing: string): TextValue =>
   value && value.trim() ? { text: multilineText(value, 4000) } : { text: missing, muted: true };
 
+/** The instance a volume is attached to: its name, a link that opens the instance's record (JSON). */
+export const instanceValue = (id: string | undefined, name: string | null | undefined): TextValue => {
+  const shown = plainText(name, 500) || (id ? `Instance ${id.slice(0, 8)}` : 'Unknown');
+  return id ? { text: shown, open: { kind: 'instance', id }, title: 'Open the instance as JSON' } : { text: shown, muted: !name };
+};
+
 export const yesNo = (value: boolean | null | undefined): TextValue => ({ text: value ? 'Yes' : 'No' });
 export const field = (label: string, value: TextValue): FieldRow => ({ label, value });
 

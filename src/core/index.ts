@@ -15,6 +15,7 @@ export { DEFAULT_RETRY, type RetryInfo, type RetryPolicy } from './http';
 export { PagesDidNotAddUp } from './listing';
 export { canonicalUuid, parseLocator, waldurUuid, type Located, type LocatedKind } from './locate';
 export { HIDDEN_VALUE, rawDocument, withoutSecrets, type RawKind } from './raw';
+export { COPY_FORMATS, copyAs, type CopyFormat, type CopyKind, type CopyOptions, type CopyTarget } from './copy-as';
 export { canonicalWebUrl, guessWebUrl, validateWebUrl, webPage } from './web';
 export {
   FILTER_HELP, FILTER_STATUSES, describeFilter, filterText, isEmptyFilter, matchesFilter, parseFilter, singleStatus, statusOf,

@@ -57,11 +57,11 @@ export type ToWebview =
   | { type: 'job'; job: JobStatus | null }
   | { type: 'error'; message: string; ref?: ResourceRef };
 
-/** Webview → extension. `open` names a resource of the panel's own connection. */
+/** Webview → extension. `open` names a resource of the panel's own connection (an instance opens as JSON). */
 export type FromWebview =
   | { type: 'ready' }
   | { type: 'action'; action: string }
-  | { type: 'open'; kind: PanelKind; id: string }
+  | { type: 'open'; kind: PanelKind | 'instance'; id: string }
   | { type: 'refresh' };
 
 export function isPanelKind(value: unknown): value is PanelKind {
@@ -84,7 +84,7 @@ export function isFromWebview(value: unknown): value is FromWebview {
     case 'action':
       return typeof msg.action === 'string' && /^[a-z]{1,20}$/.test(msg.action);
     case 'open':
-      return isLocalRef(value) && isPanelKind(msg.kind);
+      return isLocalRef(value) && (isPanelKind(msg.kind) || msg.kind === 'instance');
     default:
       return false;
   }

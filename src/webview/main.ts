@@ -61,8 +61,8 @@ function button(doc: Document, opts: { label: string; icon?: string; className?:
 export function renderValue(doc: Document, value: TextValue, handlers: Handlers): HTMLElement {
   if (value.open) {
     const target = value.open;
-    const kind = target.kind === 'volume' ? 'volume' : 'snapshot';
-    return button(doc, { label: value.text, className: 'link', focusKey: linkFocusKey(target), title: `Open ${kind} details`, ...(value.title ? { title: value.title } : {}) }, () => handlers.open(target));
+    const title = target.kind === 'instance' ? 'Open the instance as JSON' : `Open ${target.kind === 'volume' ? 'volume' : 'snapshot'} details`;
+    return button(doc, { label: value.text, className: 'link', focusKey: linkFocusKey(target), title, ...(value.title ? { title: value.title } : {}) }, () => handlers.open(target));
   }
   const attrs: Record<string, string> = {};
   if (value.title) attrs['title'] = value.title;

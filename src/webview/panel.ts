@@ -92,6 +92,10 @@ export class DetailsPanel {
         this.scheduleRefresh(0);
         return;
       case 'open':
+        if (msg.kind === 'instance') {
+          await vscode.commands.executeCommand('volumeExplorer.openInstanceAsJson', makeRef(this.ref.connectionId, 'instance', msg.id));
+          return;
+        }
         this.manager.show(makeRef(this.ref.connectionId, msg.kind, msg.id) as ResourceRef & { kind: PanelKind });
         return;
       case 'action':

@@ -119,6 +119,9 @@ test('a volume through its life: created, listed, read, extended, snapshotted, r
   assert.equal(r.runtimeState, 'available');
   const origin = (await backend.details('volume', r.id)).sections.find((s) => s.id === 'origin');
   assert.ok(origin?.type === 'fields' && origin.fields[0]?.value.open?.id === snap.id, 'the restored volume links its snapshot');
+  const restorations = (await backend.details('snapshot', ready.id)).sections.find((s) => s.id === 'restorations');
+  assert.ok(restorations?.type === 'table', 'the snapshot lists the volumes created from it');
+  assert.deepEqual(restorations.rows.map((row) => row.open?.id), [r.id], 'each a link to its panel');
 
   await backend.deleteVolume(r);
   await until(() => gone(() => backend.getVolume(r.id)), Boolean, 'the restored volume to go');

@@ -75,6 +75,9 @@ test('volume panel: attachment, source snapshot link, snapshots table newest fir
     sourceSnapshotName: 'golden',
   }, member, NOW);
   assert.deepEqual(fields(m, 'attachment'), { Instance: 'web-01', Device: '/dev/vdb' });
+  const attachment = section(m, 'attachment');
+  assert.ok(attachment.type === 'fields');
+  assert.deepEqual(attachment.fields[0]!.value.open, { kind: 'instance', id: 'i1' }, 'the instance is a link (it opens as JSON)');
   const origin = section(m, 'origin');
   assert.ok(origin.type === 'fields');
   assert.deepEqual(origin.fields[0], { label: 'Source snapshot', value: { text: 'golden', open: { kind: 'snapshot', id: 'src1' } } });
@@ -183,7 +186,8 @@ test('messages from the webview are checked before use', () => {
   assert.equal(isFromWebview({ type: 'action', action: 'extend' }), true);
   assert.equal(isFromWebview({ type: 'action', action: 'workbench.action.quit' }), false);
   assert.equal(isFromWebview({ type: 'open', kind: 'volume', id: '0b9f2c1e-aa' }), true);
-  assert.equal(isFromWebview({ type: 'open', kind: 'instance', id: 'x' }), false);
+  assert.equal(isFromWebview({ type: 'open', kind: 'instance', id: '0b9f2c1e-aa' }), true, 'an attached instance opens as JSON');
+  assert.equal(isFromWebview({ type: 'open', kind: 'project', id: '0b9f2c1e-aa' }), false);
   assert.equal(isFromWebview({ type: 'open', kind: 'volume', id: '../../users/me' }), false);
   assert.equal(isFromWebview({ type: 'eval' }), false);
   assert.equal(isFromWebview(null), false);

@@ -31,6 +31,8 @@ const lower = (a: Microversion, b: Microversion): Microversion => (atLeast(a, b[
 export interface ProjectApi {
   projectId: string;
   cinder: Client<BlockStoragePaths>;
+  /** Cinder's address without the version (`http://h:8776`): `/v3/<project>/…` goes below it. */
+  cinderBase: string;
   /** Undefined when the catalog has no compute service (volumes still work; attach does not). */
   nova: Client<ComputePaths> | undefined;
   /** The microversions sent (the lower of ours and the server's maximum). */
@@ -91,7 +93,7 @@ export async function projectApi(keystone: Keystone, projectId: string, http: Fe
   const computeVersion = lower(computeMax ?? [2, 1], WANTED.compute);
   const cinder = createClient<BlockStoragePaths>({ baseUrl: cinderBase, fetch: authFetch(keystone, projectId, http), headers: versionHeaders('volume', volumeVersion, http) });
   const nova = novaBase ? novaClient(keystone, projectId, novaBase, computeVersion, http) : undefined;
-  return { projectId, cinder, nova, volumeVersion, computeVersion };
+  return { projectId, cinder, cinderBase, nova, volumeVersion, computeVersion };
 }
 
 function versionHeaders(service: string, v: Microversion, http: { userAgent?: string }): Record<string, string> {

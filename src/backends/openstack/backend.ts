@@ -1,10 +1,11 @@
 import type { Backend, NewVolume, NewVolumeType, ResourceDetails, VolumeChanges } from '../../core/backend';
 import type { Capabilities } from '../../core/capabilities';
-import { errorSection, field, longText, text, timeValue, yesNo, type DetailSection, type TableRow } from '../../core/details';
+import { errorSection, field, instanceValue, longText, text, timeValue, yesNo, type DetailSection, type TableRow } from '../../core/details';
 import { ApiError } from '../../core/errors';
 import type { FetchOptions } from '../../core/http';
 import type { RawKind } from '../../core/raw';
 import { matchesFilter, singleStatus, type VolumeFilter } from '../../core/filter';
+import type { CopyOptions, CopyTarget } from '../../core/copy-as';
 import { webPage } from '../../core/web';
 
 /**
@@ -365,6 +366,12 @@ export class OpenStackBackend implements Backend {
     return { ...found, api: await this.api(found.projectId) };
   }
 
+  async copyTarget(_kind: 'volume' | 'snapshot', resource: Volume | Snapshot, signal?: AbortSignal): Promise<{ target: CopyTarget; options: CopyOptions }> {
+    const projectId = resource.projectId ?? this.projectOf.get(resource.id) ?? (await this.projectsToSearch(signal))[0]!;
+    const api = await this.api(projectId);
+    return { target: { kind: 'openstack', apiUrl: `${api.cinderBase}/v3/${api.projectId}`, cloud: this.cloud.name, microversion: api.volumeVersion.join('.') }, options: {} };
+  }
+
   /** Horizon's page: `project/volumes/<id>/`, `project/snapshots/<id>/`; `admin/…` for another project's (an admin's view). */
   async webPageOf(kind: 'volume' | 'snapshot', resource: Volume | Snapshot, base: string): Promise<string> {
     const panel = resource.projectId && this.foreign.has(resource.projectId) ? 'admin' : 'project';
@@ -435,7 +442,7 @@ export class OpenStackBackend implements Backend {
         {
           type: 'fields', id: 'attachment', heading: 'Attachment',
           fields: volume.instanceId
-            ? [field('Instance', text(volume.instanceName)), field('Device', text(volume.device, 'Unknown'))]
+            ? [field('Instance', instanceValue(volume.instanceId, volume.instanceName)), field('Device', text(volume.device, 'Unknown'))]
             : [field('Instance', { text: 'Not attached', muted: true })],
         },
         {
@@ -454,7 +461,15 @@ export class OpenStackBackend implements Backend {
     }
     const { value: s, projectId, api } = await this.rawSnapshot(id, signal);
     let sourceName: string | undefined;
-    if (s.volume_id) sourceName = await this.getVolume(s.volume_id, signal).then((v) => v.name || undefined, () => undefined);
+    // Cinder has no `snapshot_id` list filter by default: the project's volumes, checked here.
+    const [, restored] = await Promise.all([
+      s.volume_id ? this.getVolume(s.volume_id, signal).then((v) => { sourceName = v.name || undefined; }, () => undefined) : undefined,
+      this.allVolumes(api, projectId, signal).then((vs) => vs.filter((v) => v.snapshot_id === s.id)),
+    ]);
+    const restoredRows: TableRow[] = restored.sort((a, b) => (b.created_at ?? '').localeCompare(a.created_at ?? '')).map((v) => ({
+      cells: [{ ...text(v.name, `Volume ${v.id.slice(0, 8)}`), open: { kind: 'volume', id: v.id } }, { text: formatGiB((v.size ?? 0) * GIB_IN_MIB) }, text(v.status, 'Unknown'), timeValue(v.created_at, now)],
+      open: { kind: 'volume', id: v.id },
+    }));
     const snapshot = await this.withUserMessage(api, this.snapshotOf(s, projectId, api, new Map(sourceName && s.volume_id ? [[s.volume_id, sourceName]] : []), await this.isLatest(api, s, signal)), signal);
     const sections: DetailSection[] = [
       ...errorSection(snapshot.status.category === 'error', snapshot.errorMessage ?? `Cinder reports ${snapshot.status.label} and left no message.`),
@@ -469,6 +484,7 @@ export class OpenStackBackend implements Backend {
           field('ID', text(s.id)),
         ],
       },
+      { type: 'table', id: 'restorations', heading: `Volumes created from it (${restoredRows.length})`, columns: ['Name', 'Size', 'Status', 'Created'], rows: restoredRows, empty: 'No volume was created from this snapshot.' },
       { type: 'fields', id: 'timestamps', heading: 'Timestamps', fields: [field('Created', timeValue(s.created_at, now)), field('Modified', timeValue(s.updated_at, now))] },
     ];
     return { resource: snapshot, sections };

@@ -19,6 +19,7 @@ import type { FetchOptions } from '../../core/http';
 import type { DeleteOutcome, Identity, Instance, Scope, Snapshot, Volume, VolumeType } from '../../core/model';
 import type { RawKind } from '../../core/raw';
 import { matchesFilter, type VolumeFilter } from '../../core/filter';
+import type { CopyOptions, CopyTarget } from '../../core/copy-as';
 import { webPage } from '../../core/web';
 import type { BackendRules } from '../../core/rules';
 import { checkedListing, PagesDidNotAddUp } from '../../core/listing';
@@ -343,6 +344,11 @@ export class NovaVolumesBackend implements Backend {
   async getVolume(id: string, signal?: AbortSignal): Promise<Volume> {
     const { value, api } = await this.rawVolume(id, signal);
     return this.volumeOf(value, api, signal);
+  }
+
+  /** The CLI, Cinder's API and Terraform's blockstorage resources all need the block-storage endpoint this cloud lacks. */
+  async copyTarget(): Promise<{ target: CopyTarget; options: CopyOptions }> {
+    throw new Refusal('This cloud has no block-storage endpoint (legacy mode): the openstack CLI\'s volume commands, Cinder\'s API and Terraform\'s blockstorage resources all need one, so there is nothing to copy that would work.');
   }
 
   /** Horizon's pages are the same whichever API reaches the volumes. */

@@ -2,7 +2,7 @@
  * Detail-panel pieces that both OpenStack backends show alike (Cinder's API in backend.ts, Nova's
  * os-volumes proxy in legacy.ts): the attachment, the volume's snapshots, the links to a source.
  */
-import { field, text, timeValue, type DetailSection, type FieldRow, type TableRow } from '../../core/details';
+import { field, instanceValue, text, timeValue, type DetailSection, type FieldRow, type TableRow } from '../../core/details';
 import { formatGiB, type Snapshot, type Volume } from '../../core/model';
 
 /** What a row of a volume's snapshots shows (a neutral {@link Snapshot} is one). */
@@ -12,7 +12,7 @@ export function attachmentSection(volume: Volume): DetailSection {
   return {
     type: 'fields', id: 'attachment', heading: 'Attachment',
     fields: volume.instanceId
-      ? [field('Instance', text(volume.instanceName)), field('Device', text(volume.device, 'Unknown'))]
+      ? [field('Instance', instanceValue(volume.instanceId, volume.instanceName)), field('Device', text(volume.device, 'Unknown'))]
       : [field('Instance', { text: 'Not attached', muted: true })],
   };
 }

@@ -5,6 +5,7 @@ import { createWaldurClient, normalizeBaseUrl, unwrap, type ClientConfig, type W
 import { fetchSnapshotDetails, fetchVolumeDetails, snapshotDetails, volumeDetails } from './details';
 import { ApiError, Refusal } from '../../core/errors';
 import { matchesFilter, singleStatus, type VolumeFilter } from '../../core/filter';
+import type { CopyOptions, CopyTarget } from '../../core/copy-as';
 import { webPage } from '../../core/web';
 import type { RawKind } from '../../core/raw';
 import { expectRecord, listPages, type ListAllOptions } from './paging';
@@ -100,6 +101,13 @@ export class WaldurBackend implements Backend {
   async getSnapshot(id: string, signal?: AbortSignal): Promise<Snapshot> {
     const { data } = await unwrap(this.client.GET('/api/openstack-snapshots/{uuid}/', { params: { path: { uuid: id } }, signal }));
     return toSnapshot(data);
+  }
+
+  async copyTarget(kind: 'volume' | 'snapshot', resource: Volume | Snapshot, signal?: AbortSignal): Promise<{ target: CopyTarget; options: CopyOptions }> {
+    const options: CopyOptions = { backendId: waldurOf(resource).backendId ?? undefined };
+    const sourceId = kind === 'snapshot' ? (resource as Snapshot).sourceVolumeId : undefined;
+    if (sourceId) options.sourceVolumeBackendId = await this.getVolume(sourceId, signal).then((v) => waldurOf(v).backendId ?? undefined, () => undefined);
+    return { target: { kind: 'waldur', apiUrl: `${this.endpoint}/api/` }, options };
   }
 
   /** HomePort shows a volume as a marketplace resource (`/resource-details/<uuid>/`), its snapshots on that page. */

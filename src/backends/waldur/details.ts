@@ -5,7 +5,7 @@
  */
 import type { ResourceDetails } from '../../core/backend';
 import {
-  errorSection, field, keepUntilValue, longText, text, timeValue, yesNo, type Badge, type BadgeTone, type DetailSection, type TableRow,
+  errorSection, field, instanceValue, keepUntilValue, longText, text, timeValue, yesNo, type Badge, type BadgeTone, type DetailSection, type TableRow,
 } from '../../core/details';
 import { formatGiB } from '../../core/model';
 import type { LocalRef } from '../../core/ref';
@@ -129,7 +129,7 @@ export function volumeDetails(input: VolumeDetailsInput, now: Date = new Date())
     {
       type: 'fields', id: 'attachment', heading: 'Attachment',
       fields: r.instance || r.instance_name
-        ? [field('Instance', text(r.instance_name || idFromUrl(r.instance), 'Unknown')), field('Device', text(r.device, 'Unknown'))]
+        ? [field('Instance', instanceValue(idFromUrl(r.instance), r.instance_name)), field('Device', text(r.device, 'Unknown'))]
         : [field('Instance', { text: 'Not attached', muted: true })],
     },
     {
