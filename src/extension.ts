@@ -40,7 +40,7 @@ export async function activate(extension: vscode.ExtensionContext): Promise<Volu
     view.description = only ? connections.describe(only) : all.length ? `${all.length} connections` : undefined;
     const filtered = filters.filtered().filter((id) => connections.get(id));
     const filterLine = filtered.length
-      ? `Filter${all.length > 1 ? 's' : ''}: ${filtered.map((id) => `${all.length > 1 ? `${plainText(connections.get(id)!.record.label, 40)}: ` : ''}${plainText(filters.describe(id), 200)}`).join('; ')} — Clear Filter (✕ in the title bar) shows all`
+      ? `Filter${all.length > 1 ? 's' : ''}: ${filtered.map((id) => `${all.length > 1 ? `${plainText(connections.get(id)!.record.label, 40)}: ` : ''}${plainText(filters.describe(id), 200)}`).join('; ')} — Clear Filter (title bar) shows all`
       : undefined;
     const connectedLine = only
       ? only.problem && only.state !== 'ready'

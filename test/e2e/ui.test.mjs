@@ -174,7 +174,11 @@ test('context menu of an in-use volume: detach, extend, snapshot — no attach',
     assert.ok(!labels.includes('Attach Volume to Instance…'), `context menu of in-use ${target.label} offers "Attach Volume to Instance…": ${labels.join(' | ')}`);
     // Exactly what the rules allow an attached data volume for a staff user (unlink via `can=…unlink`):
     // no attach, retype (attached) or delete (attached).
-    assert.deepEqual(labels, ['Show Details', 'Refresh', 'Detach Volume…', 'Extend Volume…', 'Create Snapshot…', 'Edit Volume…', 'Pull Volume (Sync from Backend)', 'Unlink Volume…']);
+    assert.deepEqual(labels, [
+      'Show Details', 'Open as JSON', 'Open Instance as JSON', 'Open in Browser', 'Refresh',
+      'Detach Volume…', 'Extend Volume…', 'Create Snapshot…', 'Edit Volume…', 'Pull Volume (Sync from Backend)',
+      'Copy ID', 'Copy Name', 'Copy as…', 'Unlink Volume…',
+    ]);
     console.log(`# screenshot ${await screenshot('context-menu-in-use')}`);
 
     await page.keyboard.press('Escape');
@@ -551,6 +555,51 @@ test('context menu → Extend Volume…: the input box has keyboard focus', { ti
   } finally {
     if (await page.locator('.quick-input-widget').isVisible()) await page.keyboard.press('Escape');
   }
+});
+
+// ---- find and take elsewhere ----
+
+test('Filter Volumes… from the title bar: only in-use rows, the message line says so, Clear Filter shows all', { timeout: 90_000 }, async (t) => {
+  await withFailureShot('filter', async () => {
+    const page = currentPage();
+    const before = await rowTexts(3);
+    assert.ok(before.some((v) => !/· in-use/.test(v.description)), 'some rows are not in-use before');
+    await page.locator('.part.sidebar [aria-label="Filter Volumes…"]').first().click();
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    await typeInto(input, 'status:in-use');
+    await page.keyboard.press('Enter');
+    await waitUntil(async () => {
+      const rows = await rowTexts(3);
+      return rows.length > 0 && rows.every((v) => /· in-use\b/.test(v.description));
+    }, { timeout: 20_000, message: 'only in-use volume rows' });
+    const message = (await page.locator('.part.sidebar .message').first().innerText()).trim();
+    t.diagnostic(`message: ${message}`);
+    assert.match(message, /Filter: in-use/);
+    console.log(`# screenshot ${await screenshot('filter')}`);
+    await page.locator('.part.sidebar [aria-label="Clear Filter"]').first().click();
+    await waitUntil(async () => (await rowTexts(3)).some((v) => !/· in-use/.test(v.description)), { timeout: 20_000, message: 'all rows again' });
+  });
+});
+
+test('Copy as…: the formats for a volume; the choice is copied and said in the status bar', { timeout: 60_000 }, async () => {
+  await withFailureShot('copy-as', async () => {
+    const page = currentPage();
+    const volumes = await rowTexts(3);
+    const target = volumes.find((v) => isPlainVolume(v.label));
+    assert.ok(target, 'a volume row');
+    await openContextMenu(target.label);
+    await clickContextMenuItem('Copy as…');
+    const rows = page.locator('.quick-input-list .monaco-list-row').filter({ visible: true });
+    await rows.first().waitFor({ timeout: 10_000 });
+    assert.equal(await rows.count(), 4, 'four formats for a volume');
+    const text = (await rows.allInnerTexts()).join('\n');
+    for (const label of ['OpenStack CLI: show', 'OpenStack CLI: create a copy', 'curl: API request', 'Terraform: import']) assert.ok(text.includes(label), `${label} in ${text}`);
+    console.log(`# screenshot ${await screenshot('copy-as')}`);
+    await rows.filter({ hasText: 'curl: API request' }).first().click();
+    await waitUntil(async () => /Copied: curl: API request — set WALDUR_TOKEN first/.test(await page.locator('.part.statusbar').innerText()),
+      { timeout: 10_000, message: 'the status bar says what was copied' });
+  });
 });
 
 // ---- a row's click keeps the keyboard in the tree (as Explorer); Enter and double-click move it ----
