@@ -34,7 +34,7 @@ const WALDUR_PATHS = [
   /^\/api\/openstack-instances\/\{uuid\}\/$/,
   /^\/api\/openstack-volume-types\/$/,
   /^\/api\/openstack-volume-types\/\{uuid\}\/$/,
-  /^\/api\/marketplace-resources\/\{uuid\}\/terminate\/$/,
+  /^\/api\/marketplace-resources\/\{uuid\}\/(terminate\/)?$/,
   /^\/api\/marketplace-orders\/\{uuid\}\/$/,
 ];
 

@@ -99,8 +99,19 @@ type Found = { connection: Connection; ref: ResourceRef; resource: Volume | Snap
 
 async function lookIn(connection: Connection, located: Located, signal: AbortSignal): Promise<Found | undefined> {
   const backend = connection.backend!;
-  const id = backend.kind === 'waldur' ? waldurUuid(located.id) : located.id;
-  const kinds = located.kind ? [located.kind] : (['volume', 'snapshot'] as const);
+  let id = backend.kind === 'waldur' ? waldurUuid(located.id) : located.id;
+  let kinds: readonly ('volume' | 'snapshot')[] = located.kind ? [located.kind] : ['volume', 'snapshot'];
+  if (located.marketplace) {
+    // A HomePort page names the marketplace resource; its volume is looked up (404: try the id as it is).
+    if (!backend.resolveMarketplaceResource) return undefined;
+    try {
+      const behind = await backend.resolveMarketplaceResource(id, signal);
+      id = behind.id;
+      kinds = [behind.kind];
+    } catch (err) {
+      if (!(err instanceof ApiError && err.isNotFound)) throw err;
+    }
+  }
   for (const kind of kinds) {
     try {
       const resource = kind === 'volume' ? await backend.getVolume(id, signal) : await backend.getSnapshot(id, signal);
@@ -134,9 +145,6 @@ export async function goToResource(ctx: CommandContext, arg?: unknown): Promise<
   const parsed = parseLocator(text);
   if (!parsed.located) throw new Refusal(parsed.error);
   const located = parsed.located;
-  if (located.marketplace) {
-    throw new Refusal('That HomePort address names a marketplace resource; open the volume in HomePort and paste its id (or the Waldur API URL of the volume).');
-  }
   // Connections on the pasted host first; all are asked at once.
   const order = [...connections].sort((a, b) => Number(hostOf(b) === located.host) - Number(hostOf(a) === located.host));
   const abort = new AbortController();

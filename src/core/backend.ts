@@ -45,6 +45,11 @@ export interface Backend {
   getSnapshot(id: string, signal?: AbortSignal): Promise<Snapshot>;
   /** The full resource and the panel's sections (fields, related resources). */
   details(kind: 'volume' | 'snapshot', id: string, signal?: AbortSignal): Promise<ResourceDetails>;
+  /**
+   * Go to Resource of a HomePort page (`/resource-details/<uuid>/`): the volume behind that
+   * marketplace resource, or a refusal naming what it is instead. Waldur only.
+   */
+  resolveMarketplaceResource?(id: string, signal?: AbortSignal): Promise<{ kind: 'volume'; id: string }>;
   /** Where Copy as… points its commands (API URL, cloud, microversion; the Cinder ids behind Waldur records). */
   copyTarget(kind: 'volume' | 'snapshot', resource: Volume | Snapshot, signal?: AbortSignal): Promise<{ target: CopyTarget; options: CopyOptions }>;
   /** The page of a resource in the web console at `base` (HomePort, Horizon): Open in Browser. */

@@ -24,6 +24,16 @@ import { attachVolume, fakeTraceback, GiB, marketplaceState } from './records';
 const STORAGE_CATEGORY = { uuid: '5b61d0811cfe4ed6a004119795a4c532', name: 'Block storage' };
 const VM_CATEGORY = { uuid: '9d1ad1a5e3a74f0c8a1e2b0b8c1f2d3e', name: 'Virtual machines' };
 
+/**
+ * `record` copied property by property, in the same order: records of one kind then share V8's
+ * hidden class. An object spread from others and then extended (`{ ...common, ...marketplace, … }`)
+ * gets a hidden class of its own, and reading a field of 10,000 such records (list filters, sort
+ * keys) is then a slow lookup each time.
+ */
+function sharedShape<T extends object>(record: T): T {
+  return Object.assign({}, record);
+}
+
 export class Factory {
   readonly rng: () => number;
   /**
@@ -373,7 +383,7 @@ export class Factory {
     const ip = `10.${this.int(0, 40)}.${this.int(0, 254)}.${this.int(2, 254)}`;
     const subnetUuid = this.uuid();
     const erred = spec.runtime === 'ERROR';
-    return {
+    return sharedShape<InstanceRecord>({
       ...this.common(tenant, created),
       ...this.marketplace(tenant, 'instance', erred ? 'Erred' : 'OK'),
       availability_zone: this.url('openstack-instance-availability-zones', azUuid(tenant, spec.zone)),
@@ -445,7 +455,7 @@ export class Factory {
       user_data: '',
       uuid,
       volumes: [], // filled in at serialisation time from the volumes list
-    };
+    });
   }
 
   volume(
@@ -470,7 +480,7 @@ export class Factory {
     const uuid = this.uuid();
     const created = spec.created ?? this.now();
     const state = spec.state ?? 'OK';
-    const volume: VolumeRecord = {
+    const volume = sharedShape<VolumeRecord>({
       ...this.common(tenant, created),
       ...this.marketplace(tenant, 'volume', state),
       availability_zone: spec.zone ? this.url('openstack-volume-availability-zones', azUuid(tenant, spec.zone)) : null,
@@ -500,7 +510,7 @@ export class Factory {
       type_name: spec.type.name,
       url: this.url('openstack-volumes', uuid),
       uuid,
-    };
+    });
     if (spec.instance) attachVolume(volume, spec.instance, spec.device ?? '/dev/vdb');
     return volume;
   }
@@ -514,7 +524,7 @@ export class Factory {
     const uuid = this.uuid();
     const created = spec.created ?? this.now();
     const state = spec.state ?? 'OK';
-    const snapshot: SnapshotRecord = {
+    const snapshot = sharedShape<SnapshotRecord>({
       ...this.common(tenant, created),
       _tenant_uuid: tenant.uuid,
       _source_volume_uuid: volume.uuid,
@@ -548,7 +558,7 @@ export class Factory {
       state,
       url: this.url('openstack-snapshots', uuid),
       uuid,
-    };
+    });
     if (volume.marketplace_resource_uuid) snapshot.source_volume_marketplace_uuid = volume.marketplace_resource_uuid;
     return snapshot;
   }

@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Factory } from './factory';
+import { storeMayChange } from './listing';
 import { seedStore, REGULAR_USER, STAFF_USER, type SandboxUserInfo } from './seed';
 import { SandboxServer } from './server';
 import type { Store } from './types';
@@ -110,7 +111,11 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     get requestCount() {
       return handler.requestCount;
     },
-    store,
+    get store() {
+      // Whoever takes the store may change it: the list caches check themselves on the next request.
+      storeMayChange();
+      return store;
+    },
     close() {
       closing ??= new Promise<void>((resolve) => {
         handler.dispose();

@@ -5,10 +5,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Factory } from './factory';
 import { HttpError, notFound, type Reply, send } from './http';
+import { whileWriting } from './listing';
 import { allow, type Ctx, type Deps } from './routes/context';
 import { customers, projects } from './routes/customers-projects';
 import { instances } from './routes/instances';
-import { orderDetail, terminate } from './routes/marketplace';
+import { orderDetail, resourceDetail, terminate } from './routes/marketplace';
 import { snapshots } from './routes/snapshots';
 import { usersMe } from './routes/users';
 import { volumeTypes } from './routes/volume-types';
@@ -38,7 +39,8 @@ export class SandboxServer {
     if (this.opts.latencyMs > 0) await new Promise((r) => setTimeout(r, this.opts.latencyMs));
     let reply: Reply;
     try {
-      reply = await this.route(req);
+      const method = (req.method ?? 'GET').toUpperCase();
+      reply = method === 'GET' || method === 'HEAD' ? await this.route(req) : await whileWriting(() => this.route(req));
     } catch (e) {
       if (e instanceof HttpError) reply = { status: e.status, body: e.body, headers: e.headers };
       else {
@@ -70,6 +72,7 @@ export class SandboxServer {
 
     if (collection === 'users' && id === 'me' && action === undefined) return usersMe(ctx);
     if (collection === 'marketplace-resources' && id && action === 'terminate') return terminate(this.deps, ctx, id);
+    if (collection === 'marketplace-resources' && id && action === undefined) return resourceDetail(this.deps, ctx, id);
     if (collection === 'marketplace-orders' && id && action === undefined) return orderDetail(this.deps, ctx, id);
 
     switch (collection) {

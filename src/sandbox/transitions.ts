@@ -4,6 +4,7 @@
  * cancels whatever is pending for them).
  */
 import type { Factory } from './factory';
+import { storeMayChange } from './listing';
 import { fakeTraceback, marketplaceState } from './records';
 import type { SnapshotRecord, StateDisplay, Store, VolumeRecord } from './types';
 
@@ -72,6 +73,7 @@ export class Transitions {
         this.pending.delete(resource);
         if (!this.exists(resource)) return;
         step();
+        storeMayChange();
         run(i + 1);
       }, this.opts.transitionMs);
       timer.unref();

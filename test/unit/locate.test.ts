@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { startSandbox } from '../../src/sandbox';
 import {
-  HIDDEN_VALUE, canonicalUuid, canonicalWebUrl, guessWebUrl, parseLocator, rawDocument, validateWebUrl, waldurUuid, webPage, withoutSecrets,
+  HIDDEN_VALUE, canonicalUuid, createBackend, canonicalWebUrl, guessWebUrl, parseLocator, rawDocument, validateWebUrl, waldurUuid, webPage, withoutSecrets,
 } from '../../src/core/index';
 
 const ID = '5da8ce0e-f0b5-4e5a-a611-5d9d5058658d';
@@ -75,4 +76,16 @@ test('Open in Browser: console guesses, checks, and pages', () => {
   assert.equal(canonicalWebUrl('https://cloud.example.com/horizon//'), 'https://cloud.example.com/horizon/');
   assert.equal(webPage('https://cloud.example.com/horizon', 'project', 'volumes', ID), `https://cloud.example.com/horizon/project/volumes/${ID}/`);
   assert.equal(webPage('https://h.example/', 'resource-details', '../x?y'), 'https://h.example/resource-details/..%2Fx%3Fy/', 'an id can\'t leave its path segment');
+});
+
+test('Go to Resource of a HomePort page: the Waldur backend finds the volume behind the marketplace resource', async () => {
+  const sandbox = await startSandbox({ transitionMs: 10 });
+  try {
+    const backend = await createBackend({ kind: 'waldur', url: sandbox.url }, sandbox.token);
+    const v = sandbox.store.volumes.find((x) => x.marketplace_resource_uuid)!;
+    assert.deepEqual(await backend.resolveMarketplaceResource!(v.marketplace_resource_uuid!), { kind: 'volume', id: v.uuid });
+    await assert.rejects(backend.resolveMarketplaceResource!('0'.repeat(32)), (err: { isNotFound?: boolean }) => err.isNotFound === true);
+  } finally {
+    await sandbox.close();
+  }
 });

@@ -130,6 +130,10 @@ if (skip) test('sandbox responses match the Waldur OpenAPI schema', { skip }, ()
 
     const free = sb.store.volumes.find((v) => v.name === 'sequencing-run-0412');
     assert.ok(free);
+    // The fields Go to Resource asks for (the sandbox serves a subset of Waldur's 79-field Resource).
+    const resource = await api.get(`/api/marketplace-resources/${free.marketplace_resource_uuid}/?field=uuid&field=name&field=scope&field=resource_uuid&field=resource_type`);
+    assert.deepEqual(validator!.validate('/api/marketplace-resources/{uuid}/', 'get', 200, resource.body), []);
+    assert.equal(resource.body.resource_uuid, free.uuid, 'the volume behind a HomePort page');
     const terminate = await api.post(`/api/marketplace-resources/${free.marketplace_resource_uuid}/terminate/`, {});
     assert.equal(terminate.status, 200);
     check('/api/marketplace-resources/{uuid}/terminate/', 'post', 200, terminate.body);

@@ -9,7 +9,8 @@ import type { CopyOptions, CopyTarget } from '../../core/copy-as';
 import { webPage } from '../../core/web';
 import type { RawKind } from '../../core/raw';
 import { expectRecord, listPages, type ListAllOptions } from './paging';
-import { SNAPSHOT_ROW_FIELDS, VOLUME_ROW_FIELDS, toSnapshot, toVolume, waldurOf } from './records';
+import { SNAPSHOT_ROW_FIELDS, VOLUME_ROW_FIELDS, idFromUrl, toSnapshot, toVolume, waldurOf } from './records';
+import { plainText } from '../../util/escape';
 import { WALDUR_RULES } from './rules';
 import { displayState, normalizeState } from './states';
 
@@ -101,6 +102,18 @@ export class WaldurBackend implements Backend {
   async getSnapshot(id: string, signal?: AbortSignal): Promise<Snapshot> {
     const { data } = await unwrap(this.client.GET('/api/openstack-snapshots/{uuid}/', { params: { path: { uuid: id } }, signal }));
     return toSnapshot(data);
+  }
+
+  async resolveMarketplaceResource(id: string, signal?: AbortSignal): Promise<{ kind: 'volume'; id: string }> {
+    const { data } = await unwrap(this.client.GET('/api/marketplace-resources/{uuid}/', {
+      params: { path: { uuid: id }, query: { field: ['uuid', 'name', 'scope', 'resource_uuid', 'resource_type'] } }, signal,
+    }));
+    const r = expectRecord<{ scope?: string | null; resource_uuid?: string | null; resource_type?: string | null; name?: string }>(data, 'a marketplace resource');
+    const volumeId = r.scope && /\/openstack-volumes\//.test(r.scope) ? idFromUrl(r.scope) : r.resource_type === 'OpenStack.Volume' ? r.resource_uuid ?? undefined : undefined;
+    if (!volumeId) {
+      throw new Refusal(`That HomePort page is ${r.name ? `"${plainText(r.name, 80)}", ` : ''}a ${plainText(r.resource_type, 60) || 'marketplace resource'}, not a volume.`);
+    }
+    return { kind: 'volume', id: volumeId };
   }
 
   async copyTarget(kind: 'volume' | 'snapshot', resource: Volume | Snapshot, signal?: AbortSignal): Promise<{ target: CopyTarget; options: CopyOptions }> {

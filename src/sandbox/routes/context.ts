@@ -4,7 +4,8 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { Factory } from '../factory';
-import { applyFilters, applyOrdering, conflict, type Filter, icontains, invalid, methodNotAllowed, normaliseUuid, notFound, paginate, publicView, type Reply } from '../http';
+import { applyFilters, applyOrdering, conflict, type Filter, icontains, invalid, JsonBytes, methodNotAllowed, normaliseUuid, notFound, paginate, publicView, type Reply } from '../http';
+import { pageJson } from '../listing';
 import { GiB } from '../records';
 import type { Transitions } from '../transitions';
 import type { StateDisplay, Store, UserRecord } from '../types';
@@ -48,9 +49,14 @@ export function gib(mib: number): number {
 
 // --- generic views --------------------------------------------------------------------------
 
-export function list<T extends object>(store: Store, ctx: Ctx, items: T[], view: (item: T) => object = (x) => x): Reply {
-  const { page, headers } = paginate(items, ctx.url, store.baseUrl);
+/**
+ * One page of `items`. Records served as they are (no `view`) go out as cached JSON rows (see
+ * listing.ts); a view joins other records at response time, so its rows are made afresh.
+ */
+export function list<T extends object>(store: Store, ctx: Ctx, items: T[], view?: (item: T) => object): Reply {
+  const { page, start, headers } = paginate(items, ctx.url, store.baseUrl);
   if (ctx.method === 'HEAD') return { status: 200, headers: { 'X-Result-Count': headers['X-Result-Count'] ?? '0' } };
+  if (!view) return { status: 200, body: new JsonBytes(pageJson(items, start, page, ctx.fields)), headers };
   return { status: 200, body: page.map((item) => publicView(view(item), ctx.fields)), headers };
 }
 
@@ -73,7 +79,8 @@ export function simpleCollection<T extends { uuid: string; created?: string }>(
     return list(store, ctx, applyOrdering(filtered, ctx.url, spec.ordering, spec.defaultOrder), spec.view);
   }
   allow(ctx, ['GET', 'HEAD']);
-  const item = items.find((x) => x.uuid === normaliseUuid(id));
+  const uuid = normaliseUuid(id);
+  const item = items.find((x) => x.uuid === uuid);
   if (!item) throw notFound();
   return detail(ctx, spec.view ? spec.view(item) : item);
 }
@@ -101,14 +108,19 @@ export function resourceFilters<T extends { uuid: string; name?: string; project
 
 /** `state` is a multiple-choice filter: repeatable, enum names or display strings. */
 export function stateFilter<T extends { state: StateDisplay }>(ctx: Ctx, items: T[]): T[] {
+  const states = stateChoices(ctx);
+  return states ? items.filter((x) => states.includes(x.state)) : items;
+}
+
+/** The states `?state=` asks for (400 for one that is not a state), or undefined without any. */
+export function stateChoices(ctx: Ctx): StateDisplay[] | undefined {
   const raw = ctx.url.searchParams.getAll('state').filter((s) => s !== '');
-  if (!raw.length) return items;
-  const states = raw.map((s) => {
+  if (!raw.length) return undefined;
+  return raw.map((s) => {
     const state = parseState(s);
     if (!state) throw invalid({ state: [`Select a valid choice. ${s} is not one of the available choices.`] });
     return state;
   });
-  return items.filter((x) => states.includes(x.state));
 }
 
 function tenantUuidOf(x: object): string | undefined {

@@ -1,7 +1,32 @@
-/** Marketplace: `marketplace-resources/<uuid>/terminate/` (volume deletion) and `marketplace-orders/<uuid>/`. */
+/**
+ * Marketplace: `marketplace-resources/<uuid>/` (what a HomePort page names: the volume behind it),
+ * `marketplace-resources/<uuid>/terminate/` (volume deletion) and `marketplace-orders/<uuid>/`.
+ */
 import { conflict, invalid, normaliseUuid, notFound, readJson, type Reply } from '../http';
 import { fail, fails, setState } from '../transitions';
 import { allow, type Ctx, type Deps, detail, STABLE } from './context';
+
+/** The marketplace resource of a volume, in the fields HomePort's resource page reads (a subset of `Resource`). */
+export function resourceDetail(d: Deps, ctx: Ctx, id: string): Reply {
+  allow(ctx, ['GET', 'HEAD']);
+  const volume = d.store.volumes.find((v) => v.marketplace_resource_uuid === normaliseUuid(id));
+  if (!volume) throw notFound();
+  return detail(ctx, {
+    uuid: volume.marketplace_resource_uuid,
+    name: volume.name,
+    state: volume.state === 'Erred' ? 'Erred' : 'OK',
+    resource_type: 'OpenStack.Volume',
+    offering_type: 'OpenStack.Volume',
+    resource_uuid: volume.uuid,
+    scope: d.factory.url('openstack-volumes', volume.uuid),
+    project_uuid: volume.project_uuid,
+    project_name: volume.project_name,
+    customer_uuid: volume.customer_uuid,
+    customer_name: volume.customer_name,
+    created: volume.created,
+    modified: volume.modified,
+  });
+}
 
 export function orderDetail(d: Deps, ctx: Ctx, id: string): Reply {
   allow(ctx, ['GET', 'HEAD']);

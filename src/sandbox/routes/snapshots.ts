@@ -28,7 +28,8 @@ export async function snapshots(d: Deps, ctx: Ctx, id: string | undefined, actio
   if (action === undefined) allow(ctx, ['GET', 'HEAD', 'PUT', 'PATCH', 'DELETE']);
   else if (action === 'restorations') allow(ctx, ['GET', 'HEAD']);
   else if (SNAPSHOT_ACTIONS.includes(action)) allow(ctx, ['POST']);
-  const snapshot = d.store.snapshots.find((s) => s.uuid === normaliseUuid(id));
+  const uuid = normaliseUuid(id);
+  const snapshot = d.store.snapshots.find((s) => s.uuid === uuid);
   if (!snapshot) throw notFound();
 
   if (action === undefined) {

@@ -2,13 +2,14 @@
  * `openstack-volumes/`: list with filters, detail, edit, and the volume actions (attach, detach,
  * extend, retype, snapshot, plus the shared pull/unlink/set_erred/set_ok) with their transitions.
  */
-import { applyFilters, applyOrdering, conflict, invalid, normaliseUuid, notFound, readJson, type Reply } from '../http';
+import { conflict, filterBy, invalid, normaliseUuid, notFound, orderingOf, planFilters, readJson, type Reply, sortBy } from '../http';
+import { type BucketField, sortedIndex } from '../listing';
 import { attachVolume, detachVolume, GiB } from '../records';
 import { tenantOf, usedStorage } from '../seed';
 import { fail, fails, setState } from '../transitions';
 import type { VolumeRecord } from '../types';
 import { BodyValidator } from '../validate';
-import { accepted, allow, type Ctx, type Deps, detail, gib, list, requireState, resourceFilters, stateFilter } from './context';
+import { accepted, allow, type Ctx, type Deps, detail, gib, list, requireState, resourceFilters, stateChoices } from './context';
 import { pull, setErred, setOk, unlink } from './resource-actions';
 import { attachable, viewSnapshot, zonesCompatible } from './views';
 
@@ -17,26 +18,13 @@ const VOLUME_ACTIONS = ['attach', 'detach', 'extend', 'retype', 'snapshot', 'pul
 export async function volumes(d: Deps, ctx: Ctx, id: string | undefined, action: string | undefined): Promise<Reply> {
   if (id === undefined) {
     allow(ctx, ['GET', 'HEAD']);
-    let items = applyFilters(d.store.volumes, ctx.url, {
-      ...resourceFilters<VolumeRecord>(d.store),
-      instance_uuid: (v, x) => v.instance === d.factory.url('openstack-instances', x),
-      instance: (v, x) => v.instance === x,
-      attach_instance_uuid: (v, x) => {
-        const instance = d.store.instances.find((i) => i.uuid === x);
-        return !!instance && attachable(v, instance);
-      },
-      snapshot_uuid: (v, x) => v.source_snapshot === d.factory.url('openstack-snapshots', x),
-      snapshot: (v, x) => v.source_snapshot === x,
-      availability_zone_name: (v, x) => v.availability_zone_name === x,
-    });
-    items = stateFilter(ctx, items);
-    items = applyOrdering(items, ctx.url, { name: (v) => v.name, created: (v) => v.created, size: (v) => v.size ?? 0, state: (v) => v.state }, '-created');
-    return list(d.store, ctx, items);
+    return list(d.store, ctx, listed(d, ctx));
   }
   // DRF rejects a wrong method before it looks the object up.
   if (action === undefined) allow(ctx, ['GET', 'HEAD', 'PUT', 'PATCH']);
   else if (VOLUME_ACTIONS.includes(action)) allow(ctx, ['POST']);
-  const volume = d.store.volumes.find((v) => v.uuid === normaliseUuid(id));
+  const uuid = normaliseUuid(id);
+  const volume = d.store.volumes.find((v) => v.uuid === uuid);
   if (!volume) throw notFound();
 
   if (action === undefined) {
@@ -58,6 +46,41 @@ export async function volumes(d: Deps, ctx: Ctx, id: string | undefined, action:
   const handler = handlers[action];
   if (!handler) throw notFound();
   return handler(ctx, volume);
+}
+
+/**
+ * The volumes a list request selects, in its order: the filters (400 for a malformed uuid, then
+ * for an unknown state), then the ordering (default newest first). Answered from the sorted
+ * index: the project's or organization's bucket when the request names one, the other filters
+ * applied to that (the same rows in the same order as filtering the store, then sorting it).
+ */
+function listed(d: Deps, ctx: Ctx): VolumeRecord[] {
+  const plan = planFilters<VolumeRecord>(ctx.url, {
+    ...resourceFilters<VolumeRecord>(d.store),
+    instance_uuid: (v, x) => v.instance === d.factory.url('openstack-instances', x),
+    instance: (v, x) => v.instance === x,
+    attach_instance_uuid: (v, x) => {
+      const instance = d.store.instances.find((i) => i.uuid === x);
+      return !!instance && attachable(v, instance);
+    },
+    snapshot_uuid: (v, x) => v.source_snapshot === d.factory.url('openstack-snapshots', x),
+    snapshot: (v, x) => v.source_snapshot === x,
+    availability_zone_name: (v, x) => v.availability_zone_name === x,
+  });
+  const states = stateChoices(ctx);
+  const ordering = orderingOf<VolumeRecord>(ctx.url, { name: (v) => v.name, created: (v) => v.created, size: (v) => v.size ?? 0, state: (v) => v.state }, '-created');
+  const select = (items: VolumeRecord[], filters: typeof plan) => {
+    const kept = filterBy(items, filters);
+    return states ? kept.filter((v) => states.includes(v.state)) : kept;
+  };
+  // An inherited name (`?o=constructor`) sorts the filtered rows only, as it always did.
+  if (!ordering.own) return sortBy(select(d.store.volumes, plan), ordering);
+  const index = sortedIndex(d.store.volumes, ordering);
+  const owner = plan.find((f) => f.name === 'project_uuid') ?? plan.find((f) => f.name === 'customer_uuid');
+  const base = owner ? index.bucket(owner.name as BucketField, owner.value) : index.sorted;
+  const rest = plan.filter((f) => f !== owner);
+  if (!rest.length && !states) return base;
+  return index.filtered(base, JSON.stringify([owner?.name, owner?.value, rest.map((f) => [f.name, f.value]), states]), () => select(base, rest));
 }
 
 async function updateVolume(d: Deps, ctx: Ctx, volume: VolumeRecord): Promise<Reply> {

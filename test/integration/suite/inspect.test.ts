@@ -54,6 +54,14 @@ suite('find, inspect, copy (real VS Code, local Waldur)', function () {
     assert.equal((api.context.tree.find(r) as SnapshotNode).parent.volume.id, s._source_volume_uuid);
   });
 
+  test('Go to Resource: a HomePort page of a volume (its marketplace resource) → the volume\'s row', async () => {
+    const v = sandbox.store.volumes.find((x) => x.marketplace_resource_uuid && x.state === 'OK');
+    assert.ok(v, 'a volume with a marketplace resource');
+    await vscode.commands.executeCommand('volumeExplorer.goToResource', `https://homeport.example.com/resource-details/${v.marketplace_resource_uuid}/?tab=general`);
+    const r = ref(connectionId, 'volume', v.uuid);
+    await eventually(() => selected().includes(refKey(r)), 'the volume row to be selected');
+  });
+
   test('Go to Resource: garbage is refused as typed; an id no connection has is said so, nothing selected', async () => {
     ui.inputs.push('not a volume');
     await vscode.commands.executeCommand('volumeExplorer.goToResource');
