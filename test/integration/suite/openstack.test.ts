@@ -183,6 +183,48 @@ suite('an OpenStack cloud from clouds.yaml (real VS Code, real OpenStack)', func
     await eventually(async () => backend.getSnapshot(snap.id).then(() => false, () => true), 'its snapshot to be gone with it');
   });
 
+  test('find, inspect, take elsewhere on OpenStack: Filter (Cinder status), Go to Resource of a Horizon URL, Open as JSON, Copy as curl', async function () {
+    if (skip) this.skip();
+    const c = api.context.connections.all().find((x) => x.record.descriptor.kind === 'openstack')!;
+    const backend = c.backend as OpenStackBackend;
+    const [project] = await children(api) as ScopeNode[];
+    const all = await backend.listVolumes(project!.scope);
+    const v = all.find((x) => x.status.category === 'stable');
+    assert.ok(v, 'a settled volume in the project');
+    const ui = new ScriptedUi();
+    try {
+      ui.inputs.push(`status:${v.runtimeState}`);
+      await vscode.commands.executeCommand('volumeExplorer.filter');
+      const rows = await eventually(async () => {
+        const [p] = await children(api) as ScopeNode[];
+        const r = (await children(api, p)).filter((n): n is VolumeNode => n.kind === 'volume');
+        return r.length > 0 && r.every((n) => n.volume.runtimeState === v.runtimeState) && r;
+      }, 'only rows of that status');
+      assert.deepEqual(rows.map((n) => n.volume.id).sort(), all.filter((x) => x.runtimeState === v.runtimeState && x.status.category === 'stable').map((x) => x.id).sort());
+      await vscode.commands.executeCommand('volumeExplorer.clearFilter');
+
+      api.context.tree.invalidate();
+      await vscode.commands.executeCommand('volumeExplorer.goToResource', `https://cloud.example.com/dashboard/project/volumes/${v.id}/`);
+      await eventually(() => api.context.view.selection.some((n) => n.id === `${c.id}:volume:${v.id}` || (n.kind === 'volume' && n.volume.id === v.id)), 'the volume row selected');
+
+      const node = api.context.tree.find(ref(c.id, 'volume', v.id))!;
+      await vscode.commands.executeCommand('volumeExplorer.openAsJson', node);
+      const editor = await eventually(() => vscode.window.activeTextEditor?.document.uri.scheme === 'volume-explorer' && vscode.window.activeTextEditor, 'the JSON document');
+      const shown = JSON.parse(editor.document.getText()) as { id: string; size: number; status: string };
+      assert.equal(shown.id, v.id, "Cinder's own record");
+      assert.equal(shown.size * 1024, v.sizeMiB);
+
+      ui.picks.push('curl: API request');
+      await vscode.commands.executeCommand('volumeExplorer.copyAs', node);
+      const copied = await vscode.env.clipboard.readText();
+      assert.match(copied, new RegExp(`/v3/[0-9a-f]+/volumes/${v.id}'?$`));
+      assert.match(copied, /X-Auth-Token: \$OS_TOKEN/);
+    } finally {
+      ui.dispose();
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    }
+  });
+
   test('a cloud whose region has no block storage (demo-legacy) opens in legacy mode through Nova\'s os-volumes: its root row says so, and only the proxy\'s actions are offered', async function () {
     if (skip) this.skip();
     const ui = new ScriptedUi();
