@@ -37,8 +37,10 @@ export interface Backend {
   /**
    * Volumes of a project scope, or of every project the user can see (pickers). With a filter,
    * exactly the matching ones: the server filters what it can (a superset), `matchesFilter` the rest.
+   * `onFirstPage` hears the first page's rows (checked) when more pages follow, so a big project
+   * shows its first rows while the rest arrive; what resolves is still the whole checked list.
    */
-  listVolumes(scope?: Scope, signal?: AbortSignal, filter?: VolumeFilter): Promise<Volume[]>;
+  listVolumes(scope?: Scope, signal?: AbortSignal, filter?: VolumeFilter, onFirstPage?: (first: Volume[], total: number) => void): Promise<Volume[]>;
   /** Snapshots of a volume, or every snapshot the user can see (pickers). */
   listSnapshots(volumeId?: string, signal?: AbortSignal): Promise<Snapshot[]>;
   getVolume(id: string, signal?: AbortSignal): Promise<Volume>;

@@ -71,7 +71,7 @@ export function connectionKey(connectionId: string): string {
 }
 
 /** The key of a message row ("Couldn't load …", "No volumes …") under the row with key `parentKey`. */
-export function messageKey(parentKey: string, what: 'error' | 'empty'): string {
+export function messageKey(parentKey: string, what: 'error' | 'empty' | 'loading'): string {
   return `${parentKey}#${what}`;
 }
 

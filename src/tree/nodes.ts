@@ -40,7 +40,8 @@ export interface SnapshotNode { kind: 'snapshot'; id: string; ref: ResourceRef; 
 export interface MessageNode {
   kind: 'message';
   id: string;
-  severity: 'error' | 'empty';
+  /** `loading`: the first page's rows are shown above it while the rest of a big list arrives. */
+  severity: 'error' | 'empty' | 'loading';
   text: string;
   detail?: string;
   parent: ConnectionNode | ScopeNode | VolumeNode;
@@ -83,6 +84,11 @@ export function errorNode(parent: ParentNode, noun: ChildNoun, reason: string): 
 /** The child shown when `parent` has no children. */
 export function emptyNode(parent: ParentNode, noun: ChildNoun): MessageNode {
   return { kind: 'message', id: messageKey(parent.id, 'empty'), severity: 'empty', text: `No ${noun.plural} ${noun.where}`, parent };
+}
+
+/** Below the first page of a big list while the rest arrives: "Loading the rest… (300 of 10,013 volumes shown)". */
+export function loadingNode(parent: ParentNode, noun: ChildNoun, shown: number, total: number): MessageNode {
+  return { kind: 'message', id: messageKey(parent.id, 'loading'), severity: 'loading', text: `Loading the rest… (${shown.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} ${noun.plural} shown)`, parent };
 }
 
 /** Wraps children: an empty list becomes one "No …" message node. */
@@ -262,7 +268,7 @@ export function present(node: TreeNode, pc: PresentContext): Presentation {
       return {
         id: node.id,
         label: node.text,
-        icon: node.severity === 'error' ? { id: 'warning', color: 'list.warningForeground' } : { id: 'info' },
+        icon: node.severity === 'error' ? { id: 'warning', color: 'list.warningForeground' } : node.severity === 'loading' ? { id: 'loading~spin' } : { id: 'info' },
         contextValue: cv,
         collapsible: 'none',
         tooltip: node.severity === 'error' ? `${escapeMarkdown(node.detail ?? node.text)}\n\nUse Retry to load again.` : undefined,

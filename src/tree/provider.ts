@@ -6,7 +6,7 @@ import { refKey, type ResourceRef } from '../core/ref';
 import type { Connection, ConnectionManager } from '../connections/manager';
 import type { TreeFilters } from './filters';
 import {
-  childrenOrEmpty, connectionIdOf, connectionNode, countText, errorNode, present, scopeNode, snapshotNode, volumeNode,
+  childrenOrEmpty, connectionIdOf, connectionNode, countText, errorNode, loadingNode, present, scopeNode, snapshotNode, volumeNode,
   type ChildNoun, type ConnectionInfo, type ConnectionNode, type ParentNode, type PresentContext, type ResourceNode, type ScopeNode,
   type SnapshotNode, type TreeNode, type VolumeNode,
 } from './nodes';
@@ -141,13 +141,27 @@ export class VolumeTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     const key = node.id;
     let children = this.cache.get(key);
     if (!children) {
-      children = this.load(node);
-      this.cache.set(key, children);
-      const load = children;
-      void load.then((c) => {
+      // A big list shows its first page (and a "Loading the rest…" row) as soon as it is in; the
+      // whole checked list replaces it — or an error row, never the partial list on its own.
+      let showEarly: (nodes: TreeNode[]) => void = () => undefined;
+      const early = new Promise<TreeNode[]>((resolve) => { showEarly = resolve; });
+      const full = this.load(node, (nodes) => showEarly(nodes));
+      const shown = Promise.race([full, early]);
+      children = shown;
+      this.cache.set(key, shown);
+      void early.then((nodes) => {
+        if (this.cache.get(key) === shown) nodes.forEach((child) => this.byId.set(child.id, child));
+      });
+      void full.then((c) => {
         // A load that finished after a refresh (or a disconnect) is stale: keep nothing of it.
-        if (this.cache.get(key) !== load) return;
+        if (this.cache.get(key) !== shown) return;
+        const done = Promise.resolve(c);
+        this.cache.set(key, done);
         c.forEach((child) => this.byId.set(child.id, child));
+        void shown.then((first) => {
+          // The first page was shown: VS Code asks again and gets the whole list.
+          if (first !== c && this.cache.get(key) === done) this.fire(node);
+        });
         this.countChildren(node, c);
         this.loadedChildren.fire(c);
       });
@@ -176,7 +190,7 @@ export class VolumeTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     return { singular: 'volume', plural: 'volumes', where: node.kind === 'scope' ? `in this ${node.level.singular}` : 'here' };
   }
 
-  private async load(node: ParentNode): Promise<TreeNode[]> {
+  private async load(node: ParentNode, showEarly?: (nodes: TreeNode[]) => void): Promise<TreeNode[]> {
     const connectionId = connectionIdOf(node);
     let connection = this.connections.get(connectionId);
     // A restored connection may still be opening (a demo server starting): wait for it rather than show an error.
@@ -194,7 +208,9 @@ export class VolumeTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
         case 'scope': {
           if (holdsVolumes(caps, node.scope.kind)) {
             const filter = this.filters?.get(connectionId);
-            const volumes = await backend.listVolumes(node.scope, undefined, filter);
+            const volumes = await backend.listVolumes(node.scope, undefined, filter, showEarly && ((first, total) => {
+              showEarly([...first.map((v) => volumeNode(v, node)), loadingNode(node, noun, first.length, total)]);
+            }));
             return childrenOrEmpty(node, filter ? { ...noun, where: `${noun.where} match the filter (${this.filters?.describe(connectionId)})` } : noun, volumes.map((v) => volumeNode(v, node)));
           }
           const level = childLevel(caps, node.scope.kind)!;

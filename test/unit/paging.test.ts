@@ -87,3 +87,15 @@ test('parseLinkHeader reads Waldur Link headers', () => {
   assert.equal(links.last, 'https://w.example/api/x/?page=9');
   assert.deepEqual(parseLinkHeader(null), {});
 });
+
+test('onFirstPage: told the first page and the total only when more pages follow; the result is still the whole list', async () => {
+  const rows = Array.from({ length: 650 }, (_, i) => ({ uuid: `u${i}` }));
+  const fetchPage = async (page: number, size: number) => ({ items: rows.slice((page - 1) * size, page * size), total: rows.length });
+  const told: Array<[number, number]> = [];
+  const all = await listAll(fetchPage, { idOf: (r) => r.uuid, onFirstPage: (items, total) => told.push([items.length, total]) });
+  assert.equal(all.length, 650);
+  assert.deepEqual(told, [[300, 650]]);
+  told.length = 0;
+  await listAll(async (page: number, size: number) => ({ items: rows.slice(0, 200).slice((page - 1) * size, page * size), total: 200 }), { onFirstPage: (items, total) => told.push([items.length, total]) });
+  assert.deepEqual(told, [], 'one page: nothing early');
+});

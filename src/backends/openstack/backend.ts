@@ -155,9 +155,9 @@ export class OpenStackBackend implements Backend {
    * the pages must add up (the count, unique ids), or the listing fails — never a silent partial.
    * Sorted by id so pages are stable while they are read.
    */
-  private async allVolumes(api: ProjectApi, projectId: string, signal?: AbortSignal, filter?: VolumeFilter): Promise<CinderVolume[]> {
+  private async allVolumes(api: ProjectApi, projectId: string, signal?: AbortSignal, filter?: VolumeFilter, onFirstPage?: (rows: CinderVolume[], total: number) => void): Promise<CinderVolume[]> {
     const list = (f: VolumeFilter | undefined): Promise<CinderVolume[]> =>
-      this.allPages<CinderVolume>(api, '/v3/{project_id}/volumes/detail', 'volumes', { ...this.only(projectId), ...cinderFilters(api, f, this.likeFilter) }, signal);
+      this.allPages<CinderVolume>(api, '/v3/{project_id}/volumes/detail', 'volumes', { ...this.only(projectId), ...cinderFilters(api, f, this.likeFilter) }, signal, onFirstPage);
     try {
       return await list(filter);
     } catch (err) {
@@ -179,14 +179,14 @@ export class OpenStackBackend implements Backend {
    */
   private allPages<T extends { id: string }>(
     api: ProjectApi, path: '/v3/{project_id}/volumes/detail' | '/v3/{project_id}/snapshots/detail', key: 'volumes' | 'snapshots',
-    filter: Record<string, unknown>, signal?: AbortSignal,
+    filter: Record<string, unknown>, signal?: AbortSignal, onFirstPage?: (rows: T[], total: number) => void,
   ): Promise<T[]> {
-    return checkedListing(() => this.pagesOnce<T>(api, path, key, filter, signal), key);
+    return checkedListing(() => this.pagesOnce<T>(api, path, key, filter, signal, onFirstPage), key);
   }
 
   private async pagesOnce<T extends { id: string }>(
     api: ProjectApi, path: '/v3/{project_id}/volumes/detail' | '/v3/{project_id}/snapshots/detail', key: 'volumes' | 'snapshots',
-    filter: Record<string, unknown>, signal?: AbortSignal,
+    filter: Record<string, unknown>, signal?: AbortSignal, onFirstPage?: (rows: T[], total: number) => void,
   ): Promise<T[]> {
     const page = async (query: Record<string, unknown>): Promise<{ rows: T[]; count?: number }> => {
       const { data } = await call(api.cinder.GET(path, {
@@ -213,6 +213,7 @@ export class OpenStackBackend implements Backend {
       unique(first.rows, 'at offset 0');
       const offsets: number[] = [];
       for (let o = served; o < total; o += served) offsets.push(o);
+      if (offsets.length) onFirstPage?.(first.rows, total);
       const rest: T[][] = new Array(offsets.length);
       let next = 0;
       let failed = false;
@@ -267,11 +268,15 @@ export class OpenStackBackend implements Backend {
     return this.foreign.has(owner) ? { ...snap, native: { ...openstackOf(snap), foreign: true } } : snap;
   }
 
-  async listVolumes(scope?: Scope, signal?: AbortSignal, filter?: VolumeFilter): Promise<Volume[]> {
+  async listVolumes(scope?: Scope, signal?: AbortSignal, filter?: VolumeFilter, onFirstPage?: (first: Volume[], total: number) => void): Promise<Volume[]> {
     const projects = scope ? [scope.id] : await this.projectsToSearch(signal);
     const lists = await Promise.all(projects.map(async (projectId) => {
       const api = await this.api(projectId);
-      const [records, names] = await Promise.all([this.allVolumes(api, projectId, signal, filter), this.serverNames(api, projectId, signal).catch(() => new Map<string, string>())]);
+      // One project's first page can show while the rest arrive (instance names come with the whole list).
+      const first = scope && onFirstPage
+        ? (rows: CinderVolume[], total: number) => onFirstPage(rows.map((r) => this.volumeOf(r, projectId, api, new Map())).filter((v) => matchesFilter(v, filter)).sort((a, b) => nameCollator.compare(a.name, b.name)), total)
+        : undefined;
+      const [records, names] = await Promise.all([this.allVolumes(api, projectId, signal, filter, first), this.serverNames(api, projectId, signal).catch(() => new Map<string, string>())]);
       return records.map((r) => {
         this.projectOf.set(r.id, projectId);
         return this.volumeOf(r, projectId, api, names);

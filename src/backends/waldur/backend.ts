@@ -73,7 +73,7 @@ export class WaldurBackend implements Backend {
     return rows.map((p) => ({ id: p.uuid ?? '', kind: 'project', parentId: p.customer_uuid ?? parent.id, name: p.name ?? '', description: p.description || undefined }));
   }
 
-  async listVolumes(scope?: Scope, signal?: AbortSignal, filter?: VolumeFilter): Promise<Volume[]> {
+  async listVolumes(scope?: Scope, signal?: AbortSignal, filter?: VolumeFilter, onFirstPage?: (first: Volume[], total: number) => void): Promise<Volume[]> {
     const query = scope?.kind === 'organization' ? { customer_uuid: scope.id } : { project_uuid: scope?.id };
     // Waldur's own filters: `name` (contains, any case) and `runtime_state` (available, in-use).
     const status = singleStatus(filter);
@@ -83,7 +83,10 @@ export class WaldurBackend implements Backend {
     };
     const rows = await listPages((page, page_size, s) => unwrap(this.client.GET('/api/openstack-volumes/', {
       params: { query: { page, page_size, ...query, ...filters, field: [...VOLUME_ROW_FIELDS] } }, signal: s,
-    })), { ...this.paging, signal, what: 'volumes' });
+    })), {
+      ...this.paging, signal, what: 'volumes',
+      onFirstPage: onFirstPage && ((items, total) => onFirstPage(items.map(toVolume).filter((v) => matchesFilter(v, filter)).sort(byName), total)),
+    });
     return rows.map(toVolume).filter((v) => matchesFilter(v, filter)).sort(byName);
   }
 

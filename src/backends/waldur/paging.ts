@@ -22,6 +22,9 @@ export interface ListAllOptions {
   signal?: AbortSignal;
 }
 
+/** Told the first page (checked) and the total when more pages follow: a big list's first rows can show at once. */
+export type FirstPage<T> = (items: T[], total: number) => void;
+
 export interface CheckOptions<T> {
   /** The id each item must have once across all pages (duplicates mean the pages shifted). */
   idOf?: (item: T) => unknown;
@@ -59,11 +62,11 @@ export function parseLinkHeader(header: string | null): Record<string, string> {
  * server answered wrongly) reads the whole list once more, then fails with
  * {@link PagesDidNotAddUp} — never a silent partial list.
  */
-export function listAll<T>(fetchPage: PageFetcher<T>, options: ListAllOptions & CheckOptions<T> = {}): Promise<T[]> {
+export function listAll<T>(fetchPage: PageFetcher<T>, options: ListAllOptions & CheckOptions<T> & { onFirstPage?: FirstPage<T> } = {}): Promise<T[]> {
   return checkedListing(() => listOnce(fetchPage, options), options.what ?? 'rows');
 }
 
-async function listOnce<T>(fetchPage: PageFetcher<T>, options: ListAllOptions & CheckOptions<T>): Promise<T[]> {
+async function listOnce<T>(fetchPage: PageFetcher<T>, options: ListAllOptions & CheckOptions<T> & { onFirstPage?: FirstPage<T> }): Promise<T[]> {
   const pageSize = Math.min(Math.max(1, options.pageSize ?? MAX_PAGE_SIZE), MAX_PAGE_SIZE);
   const concurrency = Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY);
   const { signal } = options;
@@ -112,6 +115,7 @@ async function listOnce<T>(fetchPage: PageFetcher<T>, options: ListAllOptions & 
   };
   check(first, 1);
   if (pageCount <= 1) return first.items;
+  options.onFirstPage?.(first.items, total);
 
   const pages: T[][] = new Array(pageCount);
   pages[0] = first.items;
@@ -141,7 +145,7 @@ async function listOnce<T>(fetchPage: PageFetcher<T>, options: ListAllOptions & 
  */
 export function listPages<T>(
   call: (page: number, pageSize: number, signal?: AbortSignal) => Promise<{ data: T[]; response: Response }>,
-  options: ListAllOptions & CheckOptions<T> = {},
+  options: ListAllOptions & CheckOptions<T> & { onFirstPage?: FirstPage<T> } = {},
 ): Promise<T[]> {
   const what = options.what ?? 'rows';
   return listAll<T>(async (page, pageSize, signal) => {

@@ -183,3 +183,44 @@ suite('find, inspect, copy (real VS Code, local Waldur)', function () {
     assert.doesNotMatch(api.context.view.message ?? '', /Filter/);
   });
 });
+
+/** A big project at 200 ms a request: its first page shows at once, the rest replaces it. */
+suite('large projects (real VS Code, local Waldur with 3,000 more volumes and 200 ms latency)', function () {
+  this.timeout(120_000);
+  let api: VolumeExplorerApi;
+  let sandbox: Sandbox;
+
+  suiteSetup(async () => {
+    api = await extensionApi();
+    await removeAllConnections(api);
+    sandbox = await startSandbox({ transitionMs: 100, volumes: 3000, latencyMs: 200 });
+    await connectTo(api, sandbox);
+  });
+  suiteTeardown(async () => {
+    await removeAllConnections(api);
+    await sandbox.close();
+  });
+
+  test('the first 300 rows and "Loading the rest… (300 of N volumes shown)", then exactly the N rows', async () => {
+    const counts = new Map<string, number>();
+    for (const v of sandbox.store.volumes) counts.set(v.project_uuid, (counts.get(v.project_uuid) ?? 0) + 1);
+    const [projectId, total] = [...counts].sort((a, b) => b[1] - a[1])[0]!;
+    assert.ok(total > 600, `the biggest project has ${total} volumes`);
+    const project = await projectRow(api, sandbox, projectId);
+    const started = Date.now();
+    const first = await children(api, project);
+    const firstMs = Date.now() - started;
+    const loading = first.at(-1)!;
+    assert.equal(loading.kind, 'message');
+    assert.equal(api.context.tree.getTreeItem(loading).label, `Loading the rest… (300 of ${total.toLocaleString('en-US')} volumes shown)`);
+    assert.equal(first.filter((n) => n.kind === 'volume').length, 300);
+    const all = await eventually(async () => {
+      const rows = await children(api, project);
+      return rows.every((n) => n.kind === 'volume') && rows;
+    }, 'the whole list', 60_000);
+    const allMs = Date.now() - started;
+    assert.equal(all.length, total);
+    assert.equal(new Set(all.map((n) => n.id)).size, total, 'no row twice');
+    console.log(`    first rows after ${firstMs} ms, all ${total} after ${allMs} ms (200 ms a request)`);
+  });
+});
