@@ -47,6 +47,8 @@ export interface Volume {
   organizationName?: string;
   errorMessage?: string;
   created?: string;
+  /** Last change (Waldur `modified`, Cinder `updated_at`): "unattached since", "stuck since". */
+  modified?: string;
   /** The backend's own fields (Waldur: state, marketplace and tenant ids); only its rules read them. */
   native?: unknown;
 }
@@ -63,6 +65,8 @@ export interface Snapshot {
   sourceVolumeId?: string;
   sourceVolumeName?: string;
   created?: string;
+  /** Last change (Waldur `modified`, Cinder `updated_at`). */
+  modified?: string;
   /** ISO time; undefined = keep forever (backends whose capabilities edit `keptUntil`). */
   keptUntil?: string;
   errorMessage?: string;

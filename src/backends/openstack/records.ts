@@ -90,6 +90,7 @@ export function toVolume(r: CinderVolume, projectId: string, projectName: string
     projectId: native.projectId,
     projectName,
     created: r.created_at,
+    modified: r.updated_at ?? undefined,
     native,
   };
 }
@@ -109,6 +110,7 @@ export function toSnapshot(r: CinderSnapshot, projectId: string, projectName: st
     sourceVolumeId: r.volume_id,
     sourceVolumeName: r.volume_id ? volumeNames.get(r.volume_id) : undefined,
     created: r.created_at,
+    modified: r.updated_at ?? undefined,
     native: {
       projectId: owner,
       ...(extra.latest !== undefined ? { latest: extra.latest } : {}),

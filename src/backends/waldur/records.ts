@@ -36,12 +36,12 @@ export function waldurOf(r: { native?: unknown }): WaldurNative {
 export const VOLUME_ROW_FIELDS = [
   'uuid', 'url', 'name', 'description', 'size', 'state', 'runtime_state', 'bootable', 'type_name',
   'availability_zone_name', 'instance', 'instance_name', 'device', 'project_uuid', 'project_name', 'customer_name', 'tenant_uuid',
-  'backend_id', 'error_message', 'marketplace_resource_uuid', 'created',
+  'backend_id', 'error_message', 'marketplace_resource_uuid', 'created', 'modified',
 ] as const satisfies readonly VolumeField[];
 
 export const SNAPSHOT_ROW_FIELDS = [
   'uuid', 'url', 'name', 'description', 'size', 'state', 'runtime_state', 'source_volume',
-  'source_volume_name', 'created', 'kept_until', 'backend_id', 'error_message', 'project_name',
+  'source_volume_name', 'created', 'modified', 'kept_until', 'backend_id', 'error_message', 'project_name',
 ] as const satisfies readonly SnapshotField[];
 
 /** Last path segment of a Waldur URL (`…/openstack-instances/<uuid>/` → `<uuid>`). */
@@ -84,6 +84,7 @@ export function toVolume(raw: VolumeRecord): Volume {
     organizationName: r.customer_name || undefined,
     errorMessage: r.error_message || undefined,
     created: r.created || undefined,
+    modified: r.modified || undefined,
     native,
   };
 }
@@ -104,6 +105,7 @@ export function toSnapshot(raw: SnapshotRecord): Snapshot {
     sourceVolumeId: idFromUrl(r.source_volume),
     sourceVolumeName: r.source_volume_name || undefined,
     created: r.created || undefined,
+    modified: r.modified || undefined,
     keptUntil: r.kept_until || undefined,
     errorMessage: r.error_message || undefined,
     native,
