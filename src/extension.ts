@@ -6,6 +6,7 @@ import { RAW_SCHEME, RawDocuments } from './documents/raw';
 import { JobsController } from './jobs/controller';
 import { VolumeTreeProvider } from './tree/provider';
 import { TreeFilters } from './tree/filters';
+import { InsightsProvider } from './tree/insights';
 import { RefreshManager } from './tree/refresh';
 import { plainText } from './util/escape';
 import { DetailsPanels } from './webview/panels';
@@ -20,15 +21,17 @@ export async function activate(extension: vscode.ExtensionContext): Promise<Volu
   const log = vscode.window.createOutputChannel('Volume Explorer', { log: true });
   const connections = new ConnectionManager(extension, log);
   const filters = new TreeFilters(extension.workspaceState);
+  const insights = new InsightsProvider(connections, log);
+  const insightsView = vscode.window.createTreeView('volumeExplorer.insights', { treeDataProvider: insights, showCollapseAll: true });
   const tree = new VolumeTreeProvider(connections, log, filters);
   const view = vscode.window.createTreeView('volumeExplorer.volumes', { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true });
   const refresh = new RefreshManager(tree, connections);
   const jobs = new JobsController({ log, connections, tree, refresh, view });
   const panels = new DetailsPanels(extension);
   const rawDocuments = new RawDocuments(connections, refresh);
-  extension.subscriptions.push(log, connections, tree, view, refresh, jobs, panels, rawDocuments, filters,
+  extension.subscriptions.push(log, connections, tree, view, refresh, jobs, panels, rawDocuments, filters, insights, insightsView,
     vscode.workspace.registerTextDocumentContentProvider(RAW_SCHEME, rawDocuments));
-  const ctx: CommandContext = { extension, log, connections, tree, refresh, view, jobs, panels, filters };
+  const ctx: CommandContext = { extension, log, connections, tree, refresh, view, jobs, panels, filters, insights };
   panels.attach(ctx);
   registerCommands(ctx, COMMANDS);
 
@@ -52,6 +55,10 @@ export async function activate(extension: vscode.ExtensionContext): Promise<Volu
   extension.subscriptions.push(
     connections.onDidChange(describeView),
     connections.onDidRemove((id) => void filters.forget(id)),
+    // Insights follow the tree: read again when it is refreshed, a connection comes or goes, or a job ends.
+    refresh.onDidReload((connectionId) => insights.refresh(connectionId)),
+    connections.onDidChange((c) => { if (!c) insights.refresh(); }),
+    jobs.onDidEndJob((e) => insights.refresh(e.ref.connectionId)),
     filters.onDidChange((id) => {
       describeView();
       // The connection's rows read again with the new filter (from its root down).

@@ -2,7 +2,7 @@ import { showJobs } from '../jobs/list';
 import type { TreeNode } from '../tree/nodes';
 import { addConnection, allowActions, connect, connectOpenStack, disconnect, reconnect, renameConnection, setReadOnly, tryDemo } from './connections';
 import { clearFilter, filterVolumes } from './filter';
-import { copyAsCommand, copyField, goToResource, openAsJson, openInBrowser, openInstanceAsJson, setWebUrl } from './inspect';
+import { copyAsCommand, copyField, goToResource, revealFinding, openAsJson, openInBrowser, openInstanceAsJson, setWebUrl } from './inspect';
 import type { CommandHandler } from './registry';
 import { deleteSnapshot, editSnapshot, pullSnapshot, restoreSnapshot, revertSnapshot, unlinkResource } from './snapshot-actions';
 import { createVolumeType, deleteVolumeType } from './volume-types';
@@ -30,6 +30,8 @@ export const COMMANDS: Record<string, CommandHandler> = {
   'volumeExplorer.openFocusedRow': (ctx) => ctx.panels.openFocusedRow(),
   'volumeExplorer.showJobs': (ctx) => showJobs(ctx),
   'volumeExplorer.goToResource': (ctx, arg) => goToResource(ctx, arg),
+  'volumeExplorer.revealFinding': (ctx, arg) => revealFinding(ctx, arg),
+  'volumeExplorer.refreshInsights': (ctx) => ctx.insights.refresh(),
   'volumeExplorer.filter': (ctx, arg) => filterVolumes(ctx, arg),
   'volumeExplorer.clearFilter': (ctx, arg) => clearFilter(ctx, arg),
   'volumeExplorer.copyId': (ctx, arg, nodes) => copyField(ctx, 'id', arg, nodes),

@@ -8,6 +8,7 @@ import { canonicalWebUrl, guessWebUrl, validateWebUrl } from '../core/web';
 import { isResourceRef, ref as makeRef, type ResourceRef } from '../core/ref';
 import type { Connection } from '../connections/manager';
 import { rawUri } from '../documents/raw';
+import type { InsightNode } from '../tree/insights';
 import type { TreeNode } from '../tree/nodes';
 import { rowOf } from '../tree/reveal';
 import { plainText, uiText } from '../util/escape';
@@ -240,4 +241,16 @@ export async function copyAsCommand(ctx: CommandContext, arg?: unknown): Promise
   await vscode.env.clipboard.writeText(text);
   const tokenNote = picked.format === 'curl' ? (where.kind === 'waldur' ? ' — set WALDUR_TOKEN first' : ' — set OS_TOKEN first (openstack token issue)') : '';
   vscode.window.setStatusBarMessage(`$(clippy) Copied: ${picked.label}${tokenNote}`, 6000);
+}
+
+/** A finding of the Insights view → its row in the Volumes view (parents opened), selected. */
+export async function revealFinding(ctx: CommandContext, arg?: unknown): Promise<void> {
+  const node = arg as InsightNode | undefined;
+  if (!node || typeof node !== 'object' || node.kind !== 'finding') return;
+  const row = await rowOf(ctx, node.ref, node.finding.resource);
+  if (!row) {
+    ctx.panels.show(node.ref as ResourceRef & { kind: 'volume' | 'snapshot' }, plainText(node.finding.resource.name) || undefined);
+    return;
+  }
+  await ctx.view.reveal(row, { select: true, focus: true, expand: false });
 }

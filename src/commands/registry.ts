@@ -7,6 +7,7 @@ import type { VolumeTreeProvider } from '../tree/provider';
 import type { TreeNode } from '../tree/nodes';
 import type { DetailsPanels } from '../webview/panels';
 import type { TreeFilters } from '../tree/filters';
+import type { InsightsProvider } from '../tree/insights';
 import { uiText } from '../util/escape';
 
 /** What every command is built from. */
@@ -22,6 +23,8 @@ export interface CommandContext {
   panels: DetailsPanels;
   /** Each connection's volume filter (remembered per workspace). */
   filters: TreeFilters;
+  /** The Insights view (findings per project). */
+  insights: InsightsProvider;
 }
 
 /** Handlers receive `(node?, selectedNodes?)` from the tree, a `ResourceRef` from panels and notifications, or nothing from the palette. */

@@ -41,8 +41,8 @@ export interface Backend {
    * shows its first rows while the rest arrive; what resolves is still the whole checked list.
    */
   listVolumes(scope?: Scope, signal?: AbortSignal, filter?: VolumeFilter, onFirstPage?: (first: Volume[], total: number) => void): Promise<Volume[]>;
-  /** Snapshots of a volume, or every snapshot the user can see (pickers). */
-  listSnapshots(volumeId?: string, signal?: AbortSignal): Promise<Snapshot[]>;
+  /** Snapshots of a volume, of a project scope (Insights), or every snapshot the user can see (pickers). */
+  listSnapshots(volumeId?: string, signal?: AbortSignal, scope?: Scope): Promise<Snapshot[]>;
   getVolume(id: string, signal?: AbortSignal): Promise<Volume>;
   getSnapshot(id: string, signal?: AbortSignal): Promise<Snapshot>;
   /** The full resource and the panel's sections (fields, related resources). */

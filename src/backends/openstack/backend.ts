@@ -285,8 +285,8 @@ export class OpenStackBackend implements Backend {
     return lists.flat().filter((v) => matchesFilter(v, filter)).sort((a, b) => nameCollator.compare(a.name, b.name));
   }
 
-  async listSnapshots(volumeId?: string, signal?: AbortSignal): Promise<Snapshot[]> {
-    const projects = volumeId && this.projectOf.has(volumeId) ? [this.projectOf.get(volumeId)!] : await this.projectsToSearch(signal);
+  async listSnapshots(volumeId?: string, signal?: AbortSignal, scope?: Scope): Promise<Snapshot[]> {
+    const projects = scope ? [scope.id] : volumeId && this.projectOf.has(volumeId) ? [this.projectOf.get(volumeId)!] : await this.projectsToSearch(signal);
     const lists = await Promise.all(projects.map(async (projectId) => {
       const api = await this.api(projectId);
       // Paged like volumes: a project with more snapshots than one page (Cinder caps at 1000) is never cut short.

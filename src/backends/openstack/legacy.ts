@@ -289,8 +289,8 @@ export class NovaVolumesBackend implements Backend {
     return lists.flat().filter((v) => matchesFilter(v, filter)).sort((a, b) => nameCollator.compare(a.name, b.name));
   }
 
-  async listSnapshots(volumeId?: string, signal?: AbortSignal): Promise<Snapshot[]> {
-    const known = volumeId ? this.projectOf.get(volumeId) : undefined;
+  async listSnapshots(volumeId?: string, signal?: AbortSignal, scope?: Scope): Promise<Snapshot[]> {
+    const known = scope?.id ?? (volumeId ? this.projectOf.get(volumeId) : undefined);
     const projects = known ? [known] : await this.projectIds(signal);
     const lists = await Promise.all(projects.map(async (projectId) => {
       // The proxy filters by nothing: the volume's snapshots are picked from the project's.

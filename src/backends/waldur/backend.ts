@@ -90,9 +90,10 @@ export class WaldurBackend implements Backend {
     return rows.map(toVolume).filter((v) => matchesFilter(v, filter)).sort(byName);
   }
 
-  async listSnapshots(volumeId?: string, signal?: AbortSignal): Promise<Snapshot[]> {
+  async listSnapshots(volumeId?: string, signal?: AbortSignal, scope?: Scope): Promise<Snapshot[]> {
+    const where = scope ? (scope.kind === 'organization' ? { customer_uuid: scope.id } : { project_uuid: scope.id }) : {};
     const rows = await listPages((page, page_size, s) => unwrap(this.client.GET('/api/openstack-snapshots/', {
-      params: { query: { page, page_size, source_volume_uuid: volumeId, field: [...SNAPSHOT_ROW_FIELDS] } }, signal: s,
+      params: { query: { page, page_size, source_volume_uuid: volumeId, ...where, field: [...SNAPSHOT_ROW_FIELDS] } }, signal: s,
     })), { ...this.paging, signal, what: 'snapshots' });
     return rows.map(toSnapshot).sort(byName);
   }

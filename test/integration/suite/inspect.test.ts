@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { VolumeExplorerApi } from '../../../src/extension';
 import type { Sandbox } from '../../../src/sandbox';
 import { HIDDEN_VALUE, refKey, ref } from '../../../src/core/index';
+import type { InsightNode } from '../../../src/tree/insights';
 import type { SnapshotNode, TreeNode } from '../../../src/tree/nodes';
 import { ScriptedUi, children, connectTo, eventually, extensionApi, projectRow, removeAllConnections, startSandbox, volumeRow } from './helpers';
 
@@ -222,5 +223,51 @@ suite('large projects (real VS Code, local Waldur with 3,000 more volumes and 20
     assert.equal(all.length, total);
     assert.equal(new Set(all.map((n) => n.id)).size, total, 'no row twice');
     console.log(`    first rows after ${firstMs} ms, all ${total} after ${allMs} ms (200 ms a request)`);
+  });
+});
+
+/** The Insights view, computed from the lists the tree reads. */
+suite('Insights (real VS Code, local Waldur)', function () {
+  this.timeout(90_000);
+  let api: VolumeExplorerApi;
+  let sandbox: Sandbox;
+  let connectionId: string;
+
+  suiteSetup(async () => {
+    api = await extensionApi();
+    await removeAllConnections(api);
+    sandbox = await startSandbox({ transitionMs: 100 });
+    connectionId = (await connectTo(api, sandbox)).id;
+  });
+  suiteTeardown(async () => {
+    await removeAllConnections(api);
+    await sandbox.close();
+  });
+
+  test('an unattached volume left for 100 days and a snapshot of a deleted volume are findings of their project; a click shows the row', async () => {
+    const store = sandbox.store;
+    const idle = store.volumes.find((v) => v.state === 'OK' && v.runtime_state === 'available' && !v.instance)!;
+    idle.modified = new Date(Date.now() - 100 * 86_400_000).toISOString();
+    const snap = store.snapshots.find((s) => s.project_uuid !== undefined && s.state === 'OK')!;
+    snap._source_volume_uuid = '0'.repeat(32);
+    snap.source_volume = `${sandbox.url}/api/openstack-volumes/${'0'.repeat(32)}/`;
+    api.context.insights.refresh();
+    const insights = api.context.insights;
+    const projects = await insights.getChildren() as Awaited<ReturnType<typeof insights.getChildren>>;
+    const rows = await Promise.all((projects as InsightNode[]).map(async (p) => ({ p, findings: await insights.getChildren(p) as InsightNode[] })));
+    const find = (id: string) => rows.flatMap((r) => r.findings).find((f) => f.kind === 'finding' && f.finding.resource.id === id);
+    const idleRow = find(idle.uuid);
+    assert.ok(idleRow && idleRow.kind === 'finding', 'the idle volume is a finding');
+    assert.equal(idleRow.finding.kind, 'unattached');
+    assert.match(insights.getTreeItem(idleRow).description as string, /^unattached for 100 days · \d/);
+    const orphan = find(snap.uuid);
+    assert.ok(orphan && orphan.kind === 'finding' && orphan.finding.kind === 'orphan-snapshot', 'the snapshot of a deleted volume is a finding');
+    const project = rows.find((r) => r.findings.includes(idleRow))!.p;
+    assert.match(insights.getTreeItem(project).description as string, /^\d+ findings? · /);
+
+    api.context.tree.invalidate();
+    await vscode.commands.executeCommand('volumeExplorer.revealFinding', idleRow);
+    await eventually(() => api.context.view.selection.some((n) => n.kind === 'volume' && n.volume.id === idle.uuid), 'the volume row selected in the Volumes view');
+    void connectionId;
   });
 });
