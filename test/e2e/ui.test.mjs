@@ -643,6 +643,20 @@ test('a single click shows the panel and keeps focus in the tree; Enter and doub
     await waitUntil(async () => (await keyboardIn()) === 'webview', { timeout: 10_000, message: 'Enter moves the keyboard into the panel' });
     t.diagnostic('Enter: keyboard in the panel');
 
+    // Enter on a project row still opens and closes it (our Enter hands over to the list's own).
+    const projectRow = sideBarRows().and(page.locator('[aria-level="2"]')).first();
+    await projectRow.click();
+    const expandedBefore = await projectRow.getAttribute('aria-expanded');
+    await page.keyboard.press('Enter');
+    await waitUntil(async () => (await projectRow.getAttribute('aria-expanded')) !== expandedBefore, { timeout: 5_000, message: 'Enter toggles a project row' });
+    await page.keyboard.press('Enter');
+    await waitUntil(async () => (await projectRow.getAttribute('aria-expanded')) === expandedBefore, { timeout: 5_000, message: 'Enter toggles it back' });
+    // (The click on the row toggled it too: leave it open for what follows.)
+    if ((await projectRow.getAttribute('aria-expanded')) !== 'true') {
+      await page.keyboard.press('Enter');
+      await waitUntil(async () => (await projectRow.getAttribute('aria-expanded')) === 'true', { timeout: 5_000, message: 'the project open again' });
+    }
+
     // A double click: the same.
     await runCommand('View: Close All Editors');
     await rowByLabel(b.label).dblclick();
