@@ -44,6 +44,9 @@ const days = (ms: number): string => {
   return d === 1 ? '1 day' : `${d} days`;
 };
 
+/** How long something has been stuck: `90 min`, `8 h`, `3 days`. */
+const stuckFor = (ms: number): string => (ms >= DAY_MS ? days(ms) : ms >= 120 * 60_000 ? `${Math.floor(ms / 3_600_000)} h` : `${Math.floor(ms / 60_000)} min`);
+
 /**
  * The findings of one project's volumes and snapshots (both lists complete). The last status
  * change (`modified`, Cinder's `updated_at`) stands for "since when unattached": neither backend
@@ -58,7 +61,7 @@ export function findInsights(volumes: readonly Volume[], snapshots: readonly Sna
       out.push({ kind: 'error', resourceKind: 'volume', resource: v, reason: `in error (${v.status.label || v.runtimeState})`, sizeMiB: v.sizeMiB ?? 0, deletable: !isAttached(v) });
     } else if (v.status.category === 'busy') {
       if (since !== undefined && since > settings.stuckMinutes * 60_000) {
-        out.push({ kind: 'stuck', resourceKind: 'volume', resource: v, reason: `${v.status.label || v.runtimeState} for ${since >= DAY_MS ? days(since) : `${Math.floor(since / 60_000)} min`}`, sizeMiB: v.sizeMiB ?? 0, deletable: false });
+        out.push({ kind: 'stuck', resourceKind: 'volume', resource: v, reason: `${v.status.label || v.runtimeState} for ${stuckFor(since)}`, sizeMiB: v.sizeMiB ?? 0, deletable: false });
       }
     } else if (!isAttached(v) && v.runtimeState === 'available' && since !== undefined && since > settings.unattachedDays * DAY_MS) {
       out.push({ kind: 'unattached', resourceKind: 'volume', resource: v, reason: `unattached for ${days(since)}`, sizeMiB: v.sizeMiB ?? 0, deletable: true });
@@ -74,7 +77,7 @@ export function findInsights(volumes: readonly Volume[], snapshots: readonly Sna
     if (busy) {
       const since = ageMs(s.modified ?? s.created, now);
       if (since !== undefined && since > settings.stuckMinutes * 60_000) {
-        out.push({ kind: 'stuck', resourceKind: 'snapshot', resource: s, reason: `${s.status.label || s.runtimeState} for ${since >= DAY_MS ? days(since) : `${Math.floor(since / 60_000)} min`}`, sizeMiB: size, deletable: false });
+        out.push({ kind: 'stuck', resourceKind: 'snapshot', resource: s, reason: `${s.status.label || s.runtimeState} for ${stuckFor(since)}`, sizeMiB: size, deletable: false });
       }
       continue;
     }

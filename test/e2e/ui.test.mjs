@@ -602,6 +602,26 @@ test('Copy as…: the formats for a volume; the choice is copied and said in the
   });
 });
 
+test('Insights: opened, it lists the demo\'s findings per project; a click selects the resource in Volumes', { timeout: 90_000 }, async (t) => {
+  await withFailureShot('insights', async () => {
+    const page = currentPage();
+    const header = page.locator('.part.sidebar .pane-header', { hasText: /^\s*Insights/i }).first();
+    await header.click();
+    const pane = page.locator('.part.sidebar .pane', { has: page.locator('.pane-header', { hasText: /Insights/i }) }).first();
+    const findings = pane.locator('.monaco-list-row[aria-level="2"]');
+    await findings.first().waitFor({ timeout: 30_000 });
+    const project = (await pane.locator('.monaco-list-row[aria-level="1"] .label-name').first().innerText()).trim();
+    const first = (await findings.first().locator('.label-name').innerText()).trim();
+    const reason = (await findings.first().locator('.label-description').innerText()).trim();
+    t.diagnostic(`${project}: ${first} — ${reason}`);
+    assert.match(reason, /· \d/, 'a reason and a size');
+    console.log(`# screenshot ${await screenshot('insights')}`);
+    await findings.first().click();
+    await waitUntil(async () => (await rowByLabel(first).getAttribute('aria-selected')) === 'true', { timeout: 20_000, message: `${first} selected in Volumes` });
+    await header.click(); // closed again: it reads nothing while closed
+  });
+});
+
 // ---- a row's click keeps the keyboard in the tree (as Explorer); Enter and double-click move it ----
 
 /** Where the keyboard is: 'tree' (the side bar), 'webview' (a panel's frame) or the element's class. */

@@ -24,6 +24,8 @@ test('volumes: unattached past N days (by the last change), in error, stuck past
   assert.equal(found[0]!.deletable, true);
   assert.equal(found[2]!.reason, 'extending for 90 min');
   assert.equal(found[2]!.deletable, false, 'a busy resource is never offered for deletion');
+  const hours = findInsights([aVolume({ id: 'h', state: 'DELETING', runtimeState: 'deleting', modified: minutesAgo(9 * 60 + 5) })], [], NOW);
+  assert.equal(hours[0]!.reason, 'deleting for 9 h');
   assert.deepEqual(kinds(findInsights(volumes, [], new Date(NOW.getTime() - 20 * 86_400_000))), ['error:erred'], 'the clock decides: 20 days earlier, nothing was old yet');
 });
 
