@@ -7,6 +7,7 @@ import type { RawKind } from '../core/raw';
 import { canonicalWebUrl, guessWebUrl, validateWebUrl } from '../core/web';
 import { isResourceRef, ref as makeRef, type ResourceRef } from '../core/ref';
 import type { Connection } from '../connections/manager';
+import { hostOf } from '../connections/store';
 import { rawUri } from '../documents/raw';
 import type { InsightNode } from '../tree/insights';
 import type { TreeNode } from '../tree/nodes';
@@ -147,7 +148,7 @@ export async function goToResource(ctx: CommandContext, arg?: unknown): Promise<
   if (!parsed.located) throw new Refusal(parsed.error);
   const located = parsed.located;
   // Connections on the pasted host first; all are asked at once.
-  const order = [...connections].sort((a, b) => Number(hostOf(b) === located.host) - Number(hostOf(a) === located.host));
+  const order = [...connections].sort((a, b) => Number(connectionHost(b) === located.host) - Number(connectionHost(a) === located.host));
   const abort = new AbortController();
   const answers = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Looking for ${located.id} in ${order.length === 1 ? uiText(order[0]!.record.label, 60) : `${order.length} connections`}…`, cancellable: true }, (_p, cancel) => {
     cancel.onCancellationRequested(() => abort.abort());
@@ -170,13 +171,7 @@ export async function goToResource(ctx: CommandContext, arg?: unknown): Promise<
   ctx.panels.show(hit.ref as ResourceRef & { kind: 'volume' | 'snapshot' }, plainText(hit.resource.name) || undefined);
 }
 
-function hostOf(c: Connection): string | undefined {
-  try {
-    return new URL(c.url ?? c.backend?.endpoint ?? '').host.toLowerCase();
-  } catch {
-    return undefined;
-  }
-}
+const connectionHost = (c: Connection): string => hostOf(c.url ?? c.backend?.endpoint ?? '').toLowerCase();
 
 /** The console address of a connection: its saved one, else asked once (prefilled with a guess) and saved. */
 async function webBase(ctx: CommandContext, connection: Connection, ask: boolean): Promise<string | undefined> {

@@ -346,7 +346,7 @@ export class ConnectionManager implements vscode.Disposable {
     const c = this.connections.get(id);
     if (!c) return;
     this.connections.delete(id);
-    this.log.info(`[connection] ${plainText(c.record.label, 80)}: disconnected${c.record.descriptor.kind === 'demo' ? ' (demo stopped)' : '; its saved secret was removed'}`);
+    this.log.info(`[connection] ${plainText(c.record.label, 80)}: disconnected${c.record.descriptor.kind === 'demo' ? ' (demo stopped)' : '; its saved secret, if any, was removed'}`);
     // Listeners first (panels close, jobs stop, rows go) so nothing offers an action on it meanwhile; then the slow parts.
     this.removed.fire(id);
     this.changed.fire(undefined);

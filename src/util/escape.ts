@@ -103,9 +103,9 @@ export function multilineText(text: string | null | undefined, max = 4000): stri
 /**
  * Text for VS Code surfaces that interpret a little markup: notifications render
  * `[text](command:…)` as a link, and status-bar items and quick-pick labels render `$(icon)`.
- * A zero-width non-joiner between the characters shows the same text but breaks both syntaxes
- * (ZWNJ, not the zero-width space `plainText` neutralises, so this stays idempotent), so an
- * API value such as `[x](command:workbench.action.quit)` stays inert. Idempotent.
+ * A zero-width non-joiner between the characters shows the same text but breaks both syntaxes,
+ * so an API value such as `[x](command:workbench.action.quit)` stays inert. Idempotent: ZWNJ is
+ * not one of the invisible characters `plainText` neutralises.
  */
 export function uiText(text: string | null | undefined, max = 200): string {
   return plainText(text, max).replace(/\$\(/g, '$\u200c(').replace(/\]\(/g, ']\u200c(');
