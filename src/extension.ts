@@ -22,7 +22,7 @@ export async function activate(extension: vscode.ExtensionContext): Promise<Volu
   const connections = new ConnectionManager(extension, log);
   const filters = new TreeFilters(extension.workspaceState);
   const insights = new InsightsProvider(connections, log);
-  const insightsView = vscode.window.createTreeView('volumeExplorer.insights', { treeDataProvider: insights, showCollapseAll: true });
+  const insightsView = vscode.window.createTreeView('volumeExplorer.insights', { treeDataProvider: insights, showCollapseAll: true, canSelectMany: true });
   const tree = new VolumeTreeProvider(connections, log, filters);
   const view = vscode.window.createTreeView('volumeExplorer.volumes', { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true });
   const refresh = new RefreshManager(tree, connections);

@@ -1,6 +1,7 @@
 import { showJobs } from '../jobs/list';
 import type { TreeNode } from '../tree/nodes';
 import { addConnection, allowActions, connect, connectOpenStack, disconnect, reconnect, renameConnection, setReadOnly, tryDemo } from './connections';
+import { cleanUp } from './cleanup';
 import { clearFilter, filterVolumes } from './filter';
 import { copyAsCommand, copyField, goToResource, revealFinding, openAsJson, openInBrowser, openInstanceAsJson, setWebUrl } from './inspect';
 import type { CommandHandler } from './registry';
@@ -32,6 +33,7 @@ export const COMMANDS: Record<string, CommandHandler> = {
   'volumeExplorer.goToResource': (ctx, arg) => goToResource(ctx, arg),
   'volumeExplorer.revealFinding': (ctx, arg) => revealFinding(ctx, arg),
   'volumeExplorer.refreshInsights': (ctx) => ctx.insights.refresh(),
+  'volumeExplorer.cleanUp': (ctx, arg, nodes) => cleanUp(ctx, arg, nodes),
   'volumeExplorer.filter': (ctx, arg) => filterVolumes(ctx, arg),
   'volumeExplorer.clearFilter': (ctx, arg) => clearFilter(ctx, arg),
   'volumeExplorer.copyId': (ctx, arg, nodes) => copyField(ctx, 'id', arg, nodes),

@@ -6,6 +6,7 @@ import { defaultRestoreDescription, defaultRestoreName, parseKeptUntil, validate
 import type { TreeNode } from '../tree/nodes';
 import { uiText } from '../util/escape';
 import { formatDateTime } from '../util/time';
+import { capacityFor, checkQuota } from './capacity';
 import { confirmModal, typeNameToConfirm } from './prompts';
 import type { CommandContext } from './registry';
 import { labelOf, pickTarget, runOnSelection, selection, type Target, type TargetKind } from './target';
@@ -17,8 +18,10 @@ export async function restoreSnapshot(ctx: CommandContext, arg?: unknown): Promi
   const target = await pickTarget(ctx, 'snapshot', arg, 'restore', 'restored');
   if (!target) return;
   const { resource: snapshot, backend, ref } = target;
+  // A restore makes a volume of the snapshot's size: refused here when the quota has no room.
+  const check = checkQuota(await capacityFor(ctx, backend, { snapshot }), { volumes: 1, storageMiB: snapshot.sizeMiB ?? 0 }, `Restoring ${label(snapshot)}`);
   const name = await vscode.window.showInputBox({
-    title: `Restore ${label(snapshot)} (1/2)`, prompt: `Name of the new volume (${formatGiB(snapshot.sizeMiB)})`, value: defaultRestoreName(snapshot.name),
+    title: `Restore ${label(snapshot)} (1/2)`, prompt: `Name of the new volume (${formatGiB(snapshot.sizeMiB)})${check?.text ? ` — ${uiText(check.text, 300)}` : ''}`, value: defaultRestoreName(snapshot.name),
     ignoreFocusOut: true, validateInput: (v) => validateName(v, 'volume name'),
   });
   if (name === undefined || validateName(name)) return;

@@ -8,7 +8,9 @@ import {
   defaultSnapshotName, gibToMiB, minimumExtendGiB, parseKeptUntil, validateDescription, validateExtendGiB, validateName, validateNewSizeGiB,
 } from '../core/validation';
 import type { TreeNode } from '../tree/nodes';
+import { describeLine, type Capacity, type Demand } from '../core/capacity';
 import { uiText } from '../util/escape';
+import { capacityFor, checkQuota, quotaProblem } from './capacity';
 import { confirmModal, typeNameToConfirm } from './prompts';
 import type { CommandContext } from './registry';
 import { connected, pickTarget, runOnSelection, selection, withProgress, type Target } from './target';
@@ -58,18 +60,23 @@ export async function extendVolume(ctx: CommandContext, arg?: unknown): Promise<
   const { resource: volume, backend, ref } = target;
   const min = minimumExtendGiB(volume.sizeMiB);
   const attachedNote = volume.instanceName ? ` It is attached to ${uiText(volume.instanceName, 60)}, which must be shut off (SHUTOFF) for the server to accept.` : '';
+  // The quota it counts against, read once: the input refuses a size over it as it is typed.
+  const capacity = await capacityFor(ctx, backend, { volume });
+  const demandOf = (gib: number): Demand => ({ storageMiB: gibToMiB(gib) - (volume.sizeMiB ?? 0), typeName: volume.typeName });
+  const usage = capacity ? storageUsage(capacity, volume.typeName) : '';
   const input = await vscode.window.showInputBox({
     title: `Extend ${label(volume)}`,
-    prompt: `Current size: ${formatGiB(volume.sizeMiB)}. New size in GiB (whole number, at least ${min}).${attachedNote}`,
+    prompt: `Current size: ${formatGiB(volume.sizeMiB)}. New size in GiB (whole number, at least ${min}).${usage ? ` ${uiText(usage, 200)}.` : ''}${attachedNote}`,
     value: String(min),
     ignoreFocusOut: true,
-    validateInput: (v) => validateExtendGiB(v, volume.sizeMiB),
+    validateInput: (v) => validateExtendGiB(v, volume.sizeMiB) ?? quotaProblem(capacity, demandOf(Number(v.trim()))),
   });
   if (input === undefined || validateExtendGiB(input, volume.sizeMiB)) return;
   const gib = Number(input.trim());
+  const check = checkQuota(capacity, demandOf(gib), `Extending ${label(volume)} to ${gib} GiB`);
   // Irreversible, and Enter on the prefilled minimum would send it at once: say both sizes first.
   const sure = await confirmModal(`Extend ${label(volume)} from ${formatGiB(volume.sizeMiB)} to ${gib} GiB?`,
-    `This cannot be undone: a volume can't be made smaller again.${attachedNote}`, 'Extend');
+    `${check?.text ? `${uiText(check.text, 300)}\n\n` : ''}This cannot be undone: a volume can't be made smaller again.${attachedNote}`, 'Extend');
   if (!sure) return;
   await backend.extendVolume(volume, gibToMiB(gib));
   ctx.jobs.follow(ref, volume, 'extend', { title: `Extending ${label(volume)} to ${gib} GiB`, failureTitle: 'Extend failed', success: (v) => `${label(v)} is now ${formatGiB(v.sizeMiB)}.` });
@@ -106,7 +113,10 @@ export async function snapshotVolume(ctx: CommandContext, arg?: unknown, nodes?:
       confirm: { message: `Create snapshots of ${selected.length} volumes?`, detail: (lines) => `${lines}\n\nEach snapshot is kept forever.`, button: 'Create Snapshots' },
       line: (name) => `${name} → ${uiText(defaultSnapshotName(name), 80)}`,
       verb: 'Snapshot',
-      run: (t) => createSnapshot(ctx, t, { name: defaultSnapshotName(t.resource.name) }),
+      run: async (t) => {
+        checkQuota(await capacityFor(ctx, t.backend, { volume: t.resource }), snapshotDemand(t.resource), `A snapshot of ${label(t.resource)}`);
+        await createSnapshot(ctx, t, { name: defaultSnapshotName(t.resource.name) });
+      },
     });
   }
   const target = await pickTarget(ctx, 'volume', arg, 'snapshot', 'snapshotted');
@@ -114,8 +124,9 @@ export async function snapshotVolume(ctx: CommandContext, arg?: unknown, nodes?:
   const volume = target.resource;
   const keeps = target.backend.capabilities.editable.snapshot.includes('keptUntil');
   const steps = keeps ? 3 : 2;
+  const check = checkQuota(await capacityFor(ctx, target.backend, { volume }), snapshotDemand(volume), `A snapshot of ${label(volume)}`);
   const name = await vscode.window.showInputBox({
-    title: `Snapshot ${label(volume)} (1/${steps})`, prompt: 'Snapshot name', value: defaultSnapshotName(volume.name), ignoreFocusOut: true,
+    title: `Snapshot ${label(volume)} (1/${steps})`, prompt: `Snapshot name${check?.text ? ` — ${uiText(check.text, 300)}` : ''}`, value: defaultSnapshotName(volume.name), ignoreFocusOut: true,
     validateInput: (v) => validateName(v, 'snapshot name'),
   });
   if (name === undefined || validateName(name)) return;
@@ -135,6 +146,16 @@ export async function snapshotVolume(ctx: CommandContext, arg?: unknown, nodes?:
     keptUntil = parsed.value ?? undefined;
   }
   await createSnapshot(ctx, target, { name: name.trim(), description: description.trim() || undefined, keptUntil });
+}
+
+/** What a snapshot of `volume` takes: one snapshot, and its size where snapshots count against storage. */
+const snapshotDemand = (volume: Volume): Demand => ({ snapshots: 1, snapshotMiB: volume.sizeMiB ?? 0, typeName: volume.typeName });
+
+/** "Storage 420 of 1000 GiB (42%)" — the storage line a volume of `typeName` counts against (its type's if limited). */
+function storageUsage(capacity: Capacity, typeName: string | undefined): string {
+  const typed = capacity.lines.find((l) => l.typeName !== undefined && l.typeName === typeName && l.limit !== undefined);
+  const line = typed ?? capacity.lines.find((l) => l.key === 'storage');
+  return line ? `${describeLine(line)} used in ${capacity.owner}` : '';
 }
 
 async function createSnapshot(ctx: CommandContext, { resource: volume, backend, ref }: Target<'volume'>, input: { name: string; description?: string; keptUntil?: string }): Promise<void> {
@@ -243,7 +264,7 @@ async function projectTarget(ctx: CommandContext, arg: unknown): Promise<{ scope
   const node = arg as TreeNode | undefined;
   if (node && typeof node === 'object' && 'kind' in node && node.kind === 'scope') return { scope: node.scope, connectionId: node.ref.connectionId };
   const able = ctx.connections.all().filter((c) => c.backend?.capabilities.createVolume && !c.record.readOnly);
-  if (!able.length) throw new Refusal('No connection can create volumes here (Waldur volumes are created through a marketplace order, not yet supported; read-only connections create nothing).');
+  if (!able.length) throw new Refusal('No connection can create volumes here (read-only connections create nothing).');
   type Item = vscode.QuickPickItem & { scope?: Scope; connectionId?: string };
   const items: Item[] = [];
   for (const c of able) {
@@ -272,16 +293,30 @@ export async function createVolume(ctx: CommandContext, arg?: unknown): Promise<
   if (!backend.capabilities.createVolume || !create) throw new Refusal(`${backend.capabilities.displayName} can't create volumes here.`);
   if (target.scope.createBlocked) throw new Refusal(target.scope.createBlocked);
   const where = uiText(target.scope.name, 60);
+  // Where in the project (a Waldur tenant's offering): asked first, when there are several.
+  const placements = backend.listPlacements ? await withProgress('Loading the project…', (signal) => backend.listPlacements!(target.scope, signal)) : [];
+  if (backend.listPlacements && !placements.length) throw new Refusal(`${where} has no volume offering: no tenant of it sells volumes here.`);
+  let placement = placements.length === 1 ? placements[0] : undefined;
+  if (placements.length > 1) {
+    const picked = await vscode.window.showQuickPick(placements.map((p) => ({ label: uiText(p.name, 80) || p.id, description: uiText(p.description, 120), placement: p })), {
+      title: `New volume in ${where}`, placeHolder: 'Where: the offering (tenant) that provides the volume',
+    });
+    if (!picked) return;
+    placement = picked.placement;
+  }
   // What is asked depends on the project: its snapshots (a source) and zones (more than one).
-  const [snapshots, zones] = await withProgress('Loading the project…', (signal) => Promise.all([
+  const [snapshots, zones, capacity] = await withProgress('Loading the project…', (signal) => Promise.all([
     backend.capabilities.createFromSnapshot
       ? backend.listSnapshots(undefined, signal).then((all) => all.filter((s) => s.projectId === target.scope.id && s.runtimeState === 'available'))
       : Promise.resolve([] as Snapshot[]),
-    backend.listAvailabilityZones?.(target.scope, signal) ?? Promise.resolve([] as string[]),
+    backend.listAvailabilityZones?.(target.scope, signal, placement?.id) ?? Promise.resolve([] as string[]),
+    capacityFor(ctx, backend, { scope: target.scope, capacityId: placement?.capacityId }),
   ]));
   const steps = 4 + (snapshots.length ? 1 : 0) + (zones.length > 1 ? 1 : 0);
   let step = 0;
-  const title = (): string => `New volume in ${where} (${++step}/${steps})`;
+  const title = (): string => `New volume in ${where}${placements.length > 1 && placement ? ` · ${uiText(placement.name, 60)}` : ''} (${++step}/${steps})`;
+  // Full before anything is typed: say so now rather than after the last question.
+  checkQuota(capacity, { volumes: 1, storageMiB: MIB_PER_GIB }, 'A new volume');
   const name = await vscode.window.showInputBox({ title: title(), prompt: 'Name', ignoreFocusOut: true, validateInput: (v) => validateName(v, 'volume name') });
   if (name === undefined || validateName(name)) return;
   let source: Snapshot | undefined;
@@ -296,12 +331,14 @@ export async function createVolume(ctx: CommandContext, arg?: unknown): Promise<
     source = picked.snapshot;
   }
   const minGiB = source?.sizeMiB ? Math.ceil(source.sizeMiB / MIB_PER_GIB) : 1;
+  const usage = capacity ? storageUsage(capacity, undefined) : '';
   const size = await vscode.window.showInputBox({
-    title: title(), prompt: `Size in GiB (whole number${source ? `, at least the snapshot's ${minGiB}` : ''})`, value: String(minGiB), ignoreFocusOut: true,
-    validateInput: (v) => validateNewSizeGiB(v, minGiB),
+    title: title(), prompt: `Size in GiB (whole number${source ? `, at least the snapshot's ${minGiB}` : ''})${usage ? `. ${uiText(usage, 200)}` : ''}`, value: String(minGiB), ignoreFocusOut: true,
+    validateInput: (v) => validateNewSizeGiB(v, minGiB) ?? quotaProblem(capacity, { volumes: 1, storageMiB: gibToMiB(Number(v.trim())) }),
   });
   if (size === undefined || validateNewSizeGiB(size, minGiB)) return;
-  const types = await withProgress('Loading volume types…', (signal) => backend.listVolumeTypes(target.scope, signal));
+  const sizeGiB = Number(size.trim());
+  const types = await withProgress('Loading volume types…', (signal) => backend.listVolumeTypes(target.scope, signal, placement?.id));
   const DEFAULT = { label: '(the default type)', type: undefined as string | undefined };
   const type = await vscode.window.showQuickPick([DEFAULT, ...types.map((t) => ({ label: uiText(t.name) || t.id, description: uiText(t.description, 120), type: t.name }))], { title: title(), placeHolder: 'Volume type' });
   if (!type) return;
@@ -311,11 +348,25 @@ export async function createVolume(ctx: CommandContext, arg?: unknown): Promise<
     if (!zone) return;
     availabilityZone = zone.zone;
   }
-  const description = await vscode.window.showInputBox({ title: title(), prompt: 'Description (optional)', ignoreFocusOut: true, validateInput: validateDescription });
-  if (description === undefined || validateDescription(description)) return;
-  const volume = await create(target.scope, {
-    name: name.trim(), sizeGiB: Number(size.trim()), description: description.trim() || undefined, typeName: type.type, availabilityZone, snapshotId: source?.id,
+  const check = checkQuota(capacity, { volumes: 1, storageMiB: gibToMiB(sizeGiB), typeName: type.type }, `A new ${sizeGiB} GiB volume`);
+  const description = await vscode.window.showInputBox({
+    title: title(), prompt: `Description (optional)${check?.text ? ` — ${uiText(check.text, 300)}` : ''}`, ignoreFocusOut: true, validateInput: validateDescription,
   });
+  if (description === undefined || validateDescription(description)) return;
+  const made = await create(target.scope, {
+    name: name.trim(), sizeGiB, description: description.trim() || undefined, typeName: type.type, availabilityZone, snapshotId: source?.id, placementId: placement?.id,
+  });
+  const shown = uiText(name.trim(), 80);
+  if ('kind' in made && made.kind === 'order') {
+    ctx.jobs.followOrder(target.connectionId, target.scope, made, {
+      title: `Creating ${shown} (${sizeGiB} GiB)`,
+      failureTitle: 'Create volume failed',
+      success: (v) => `${label(v)} (${formatGiB(v.sizeMiB)}) is ready.`,
+      waitingNote: 'the order may be waiting for approval',
+    });
+    return;
+  }
+  const volume = made as Volume;
   ctx.jobs.followNew(makeRef(target.connectionId, 'volume', volume.id), { ...volume, projectId: volume.projectId ?? target.scope.id }, 'create', {
     title: `Creating ${label(volume)} (${formatGiB(volume.sizeMiB)})`,
     failureTitle: 'Create volume failed',

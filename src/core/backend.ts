@@ -1,4 +1,5 @@
 import type { Capabilities } from './capabilities';
+import type { Capacity } from './capacity';
 import type { CopyOptions, CopyTarget } from './copy-as';
 import type { Badge, DetailSection } from './details';
 import type { VolumeFilter } from './filter';
@@ -63,7 +64,7 @@ export interface Backend {
   /** Instances this volume may be attached to (same project, compatible zone). */
   listAttachableInstances(volume: Volume, signal?: AbortSignal): Promise<Instance[]>;
   /** Volume types of where a volume is (or will be created), including its current one. */
-  listVolumeTypes(where: Volume | Scope, signal?: AbortSignal): Promise<VolumeType[]>;
+  listVolumeTypes(where: Volume | Scope, signal?: AbortSignal, placementId?: string): Promise<VolumeType[]>;
 
   // Actions resolve when the server accepted the request; the resource then moves through
   // busy states that jobs follow.
@@ -81,14 +82,27 @@ export interface Backend {
 
   /** Puts the snapshot's data back into its volume in place (the volume's later writes are lost). */
   revertToSnapshot?(snapshot: Snapshot): Promise<void>;
-  /** A new volume in a scope that holds volumes; present when `capabilities.createVolume`. */
-  createVolume?(scope: Scope, input: NewVolume): Promise<Volume>;
+  /**
+   * A new volume in a scope that holds volumes; present when `capabilities.createVolume`. The
+   * volume as accepted (OpenStack), or the marketplace order that will make it (Waldur), which
+   * {@link readOrder} follows.
+   */
+  createVolume?(scope: Scope, input: NewVolume): Promise<Volume | VolumeOrder>;
+  /** Where in a scope a new volume may go (Waldur: the volume offering of each tenant); asked when there are several. */
+  listPlacements?(scope: Scope, signal?: AbortSignal): Promise<Placement[]>;
+  /** How a creation order is doing; once it made the volume, its id. */
+  readOrder?(orderId: string, signal?: AbortSignal): Promise<OrderProgress>;
+  /**
+   * Quotas and their usage (`capabilities.capacity`): every set a project scope has (one per
+   * Waldur tenant, one OpenStack project), or the one a volume or snapshot counts against (one).
+   */
+  capacity?(where: { scope: Scope } | { volume: Volume } | { snapshot: Snapshot }, signal?: AbortSignal): Promise<Capacity[]>;
   /** Admins (when `capabilities.volumeTypeAdmin`): a new volume type, as openstacksdk's `create_type`; returns its id. */
   createVolumeType?(input: NewVolumeType, signal?: AbortSignal): Promise<string>;
   /** Admins: the server refuses while volumes use the type (its message is shown). */
   deleteVolumeType?(id: string, signal?: AbortSignal): Promise<void>;
   /** The availability zones a new volume may go to (Create Volume asks only when there are several). */
-  listAvailabilityZones?(scope: Scope, signal?: AbortSignal): Promise<string[]>;
+  listAvailabilityZones?(scope: Scope, signal?: AbortSignal, placementId?: string): Promise<string[]>;
 
   // Present when the capabilities list them (Waldur: sync from the backend, drop the record only).
   pullVolume?(volume: Volume): Promise<void>;
@@ -106,6 +120,37 @@ export interface NewVolume {
   availabilityZone?: string;
   /** Start from this snapshot's data (size at least the snapshot's; `capabilities.createFromSnapshot`). */
   snapshotId?: string;
+  /** One of `listPlacements` (Waldur: the tenant's volume offering). */
+  placementId?: string;
+}
+
+/** Where a new volume may go: a Waldur tenant's volume offering. */
+export interface Placement {
+  id: string;
+  /** "Volume in data-lake-tenant". */
+  name: string;
+  description?: string;
+  /** The capacity (`Capacity.id`) a volume placed here counts against. */
+  capacityId?: string;
+}
+
+/** A creation that the server does later (a Waldur marketplace order). */
+export interface VolumeOrder {
+  kind: 'order';
+  orderId: string;
+  /** The order's state when it was created ("pending-consumer", "executing"…), for messages. */
+  state?: string;
+}
+
+export interface OrderProgress {
+  /** `pending`: waiting for approval; `executing`; `done`: the volume exists; `failed`: erred, rejected or canceled. */
+  state: 'pending' | 'executing' | 'done' | 'failed';
+  /** The server's own state, for display ("pending-provider", "executing", "erred"). */
+  label: string;
+  /** Known once the order made it. */
+  volumeId?: string;
+  /** Why it failed, in the server's words. */
+  error?: string;
 }
 
 /** A volume type an admin creates (`extraSpecs` such as `volume_backend_name`). */

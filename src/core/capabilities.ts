@@ -47,6 +47,8 @@ export interface Capabilities {
    * server refuses such a delete, so the client refuses first, naming the snapshots.
    */
   readonly cascadeDelete?: boolean;
+  /** Quotas and usage can be read (`Backend.capacity`): project tooltips, the project panel, pre-flight checks. */
+  readonly capacity?: boolean;
   /** Admins create and delete volume types (`Backend.createVolumeType` / `deleteVolumeType`). */
   readonly volumeTypeAdmin?: boolean;
 }

@@ -33,7 +33,20 @@ export interface TableRow {
 export type DetailSection =
   | { type: 'fields'; id: string; heading: string; fields: FieldRow[] }
   | { type: 'table'; id: string; heading: string; columns: string[]; rows: TableRow[]; empty: string }
-  | { type: 'error'; id: string; heading: string; message: string; traceback?: string };
+  | { type: 'error'; id: string; heading: string; message: string; traceback?: string }
+  | { type: 'meters'; id: string; heading: string; meters: Meter[]; note?: string };
+
+/** A bar: how full one quota is. */
+export interface Meter {
+  /** "Storage". */
+  label: string;
+  /** "420 of 1000 GiB (42%)", "7 (no limit)". */
+  text: string;
+  /** 0–1; absent without a limit (no bar). */
+  fill?: number;
+  /** ok below 80%, warn from 80%, error from 100%. */
+  tone: 'ok' | 'warn' | 'error';
+}
 
 export type BadgeTone = 'ok' | 'error' | 'busy' | 'neutral';
 

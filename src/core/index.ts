@@ -4,7 +4,9 @@
  *   const backend = await createBackend({ kind: 'waldur', url: 'https://waldur.example.com/api/' }, token);
  *   for (const org of await backend.listScopes()) …
  */
-export type { Backend, BackendDescriptor, NewVolume, NewVolumeType, ResourceDetails, VolumeChanges } from './backend';
+export type { Backend, BackendDescriptor, NewVolume, NewVolumeType, OrderProgress, Placement, ResourceDetails, VolumeChanges, VolumeOrder } from './backend';
+export { describeLine, fillOf, preflight, quotaAmount, quotaRefusal, usageText, type Capacity, type Demand, type Preflight, type QuotaCheck, type QuotaLine } from './capacity';
+export { DEFAULT_INSIGHTS, cleanupPlan, describeTotal, findInsights, formatSize, type CleanupPlan, type Finding, type FindingKind, type InsightSettings } from './insights';
 export {
   SNAPSHOT_ACTIONS, SNAPSHOT_FIELDS, VOLUME_ACTIONS, VOLUME_FIELDS, childLevel, hasSnapshotAction, hasVolumeAction, holdsVolumes, scopeLevel,
   type Action, type Capabilities, type ScopeLevel, type SnapshotAction, type SnapshotField, type VolumeAction, type VolumeField,

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
-import type { Backend } from '../core/backend';
+import type { Backend, OrderProgress, VolumeOrder } from '../core/backend';
 import { ApiError } from '../core/errors';
-import type { Resource, Snapshot, Volume } from '../core/model';
+import type { Resource, Scope, Snapshot, Volume } from '../core/model';
 import { connectionOfKey, parseRefKey, ref as makeRef, refKey, type ResourceRef } from '../core/ref';
 import { actionGerund } from '../core/status';
 import type { ConnectionManager } from '../connections/manager';
@@ -35,6 +35,8 @@ export interface DeletionOptions {
   timeoutMs?: number;
   /** Said when it times out without ever moving (a Waldur order waiting for approval). */
   waitingNote?: string;
+  /** No notification when it ends: the caller reports (clean-up's summary). */
+  quiet?: boolean;
 }
 
 /** Fired when a job ends, for the detail panel and others. */
@@ -56,11 +58,19 @@ export interface JobsDeps {
   schedule?: PollSchedule;
 }
 
+/** What following an order reads: the order, and the volume once it made one. */
+interface OrderRead {
+  order: OrderProgress;
+  volume?: Volume;
+}
+
 interface JobMeta {
   ref: ResourceRef;
   /** Key of the parent row to reload when the resource disappears. */
   parentKey: string | undefined;
   finishProgress?: () => void;
+  /** No notification of its own (a clean-up says how it went in one summary). */
+  quiet?: boolean;
   afterSuccess?: (parentKey: string | undefined) => Promise<void>;
 }
 
@@ -69,6 +79,7 @@ interface StartExtra {
   refreshParent?: boolean;
   /** Shown in the row at once (the server flips the status when it accepts). */
   optimistic?: boolean;
+  quiet?: boolean;
   afterSuccess?: (parentKey: string | undefined) => Promise<void>;
 }
 
@@ -194,7 +205,84 @@ export class JobsController implements vscode.Disposable {
       },
       timeoutMessage: (last, elapsed) => `Stopped following delete of ${name(last ?? resource)} after ${formatDuration(elapsed)}; it is still ${stillText(last)} on the server${!seenMoving && opts.waitingNote ? ` (${opts.waitingNote})` : ''}.`,
     };
-    return this.startJob(r, resource, spec, { optimistic: r.kind === 'snapshot' });
+    return this.startJob(r, resource, spec, { optimistic: r.kind === 'snapshot', quiet: opts.quiet });
+  }
+
+  /**
+   * Follows a creation order (a Waldur marketplace order) until the volume it makes is stable,
+   * then reveals it: pending approval and executing are "still going", an erred, rejected or
+   * canceled order is the failure, in the server's words. Keyed by the project with the order's
+   * id, so two orders are two jobs.
+   */
+  followOrder(connectionId: string, scope: Scope, order: VolumeOrder, opts: FollowOptions<Volume> & { waitingNote?: string }): Job | undefined {
+    const backend = this.deps.connections.get(connectionId)?.backend;
+    if (!backend?.readOrder) {
+      this.deps.log.warn(`[jobs] not following order ${order.orderId}: not connected or no orders`);
+      return undefined;
+    }
+    const projectKey = refKey(makeRef(connectionId, 'project', scope.id));
+    let meta: JobMeta | undefined;
+    let volumeRef: ResourceRef | undefined;
+    const spec: JobSpec<OrderRead> = {
+      resourceKey: projectKey,
+      action: `order:${order.orderId}`,
+      title: opts.title,
+      read: async (signal) => {
+        const live = this.deps.connections.get(connectionId)?.backend;
+        if (!live?.readOrder) throw new Error('Not connected.');
+        const progress = await live.readOrder(order.orderId, signal);
+        if (!progress.volumeId) return { order: progress };
+        const r = makeRef(connectionId, 'volume', progress.volumeId);
+        const volume = (await this.read(r, signal)) as Volume | undefined;
+        return { order: progress, volume };
+      },
+      isStable: (x) => x.order.state === 'done' && !!x.volume && isStable(x.volume),
+      isFailed: (x) => (x.order.state === 'failed' ? `the order ${x.order.label}${x.order.error ? `: ${x.order.error}` : ''}` : x.volume ? failureOf(x.volume) : undefined),
+      successMessage: (x) => (x?.volume ? opts.success(x.volume) : opts.title),
+      failureTitle: opts.failureTitle,
+      goneMessage: `The order ${order.orderId} no longer exists on the server.`,
+      onUpdate: (x) => {
+        if (!x.volume) return;
+        const r = makeRef(connectionId, 'volume', x.volume.id);
+        if (!volumeRef) {
+          // The volume exists now: its project shows it (moving), and the job's end names it.
+          volumeRef = r;
+          if (meta) meta.ref = r;
+          this.deps.refresh.added(projectKey);
+        }
+        this.deps.refresh.resource(r, x.volume);
+      },
+      timeoutMs: opts.timeoutMs ?? this.timeoutMs(),
+      timeoutMessage: (last, elapsed) => `Stopped following the order for ${opts.title.replace(/^Creating /, '')} after ${formatDuration(elapsed)}; it is still ${last?.order.label ?? 'pending'} on the server${last?.order.state === 'pending' && opts.waitingNote ? ` (${opts.waitingNote})` : ''}.`,
+    };
+    const existing = this.tracker.runningJob(spec.resourceKey, spec.action);
+    if (existing) return existing;
+    const job = this.tracker.start(spec);
+    if (job.state === 'running' && !this.meta.has(job.id)) {
+      meta = {
+        ref: volumeRef ?? makeRef(connectionId, 'project', scope.id), parentKey: projectKey,
+        afterSuccess: async () => { if (volumeRef) await this.revealNew(volumeRef, projectKey); },
+      };
+      const mine = meta;
+      this.meta.set(job.id, mine);
+      void vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: job.title }, () => new Promise<void>((resolve) => {
+        if (this.meta.get(job.id) === mine) mine.finishProgress = resolve;
+        else resolve();
+      }));
+    }
+    return job;
+  }
+
+  /** Resolves when `job` has ended (at once when it already has). */
+  whenEnded(job: Job): Promise<Job> {
+    if (job.state !== 'running') return Promise.resolve(job);
+    return new Promise((resolve) => {
+      const sub = this.endEmitter.event((e) => {
+        if (e.job.id !== job.id) return;
+        sub.dispose();
+        resolve(e.job);
+      });
+    });
   }
 
   // --- following ----------------------------------------------------------------------------
@@ -246,7 +334,7 @@ export class JobsController implements vscode.Disposable {
     }
     const job = this.tracker.start(spec);
     if (job.state === 'running' && !this.meta.has(job.id)) {
-      const meta: JobMeta = { ref: r, parentKey, afterSuccess: extra.afterSuccess };
+      const meta: JobMeta = { ref: r, parentKey, afterSuccess: extra.afterSuccess, quiet: extra.quiet };
       this.meta.set(job.id, meta);
       void vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: job.title }, () => new Promise<void>((resolve) => {
         if (this.meta.get(job.id) === meta) meta.finishProgress = resolve;
@@ -302,10 +390,12 @@ export class JobsController implements vscode.Disposable {
     meta?.finishProgress?.();
     const r = meta?.ref ?? parseRefKey(job.resourceKey);
     if (!r) return;
-    this.endEmitter.fire({ job, ref: r, resource: job.gone ? undefined : (job.last as Resource | undefined) });
-    if (job.gone) this.deps.refresh.gone(r, meta?.parentKey);
+    const isOrder = job.action.startsWith('order:');
+    const last = isOrder ? (job.last as OrderRead | undefined)?.volume : (job.last as Resource | undefined);
+    this.endEmitter.fire({ job, ref: r, resource: job.gone ? undefined : last });
+    if (job.gone && !isOrder) this.deps.refresh.gone(r, meta?.parentKey);
     if (job.state === 'timed-out' || job.state === 'cancelled') this.watcher.giveUp(r);
-    if (job.state === 'cancelled' || !job.message) return;
+    if (job.state === 'cancelled' || !job.message || meta?.quiet) return;
     if (job.state === 'succeeded' && meta?.afterSuccess) {
       try {
         await meta.afterSuccess(meta.parentKey);

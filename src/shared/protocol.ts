@@ -9,10 +9,10 @@ import { isLocalRef, isResourceRef } from '../core/ref';
 export type { Badge, BadgeTone, FieldRow, TableRow, TextValue } from '../core/details';
 export type { LocalRef, ResourceRef };
 export type Section = DetailSection;
-export type PanelKind = 'volume' | 'snapshot';
+export type PanelKind = 'volume' | 'snapshot' | 'project';
 
 export interface ActionButton {
-  /** `attach`, `restore`, … — the panel runs `volumeExplorer.<action>Volume|Snapshot`. */
+  /** `attach`, `restore`, … — the panel runs `volumeExplorer.<action>Volume|Snapshot` (a project: `create`, `cleanup`). */
   action: string;
   label: string;
   /** Codicon id. */
@@ -25,7 +25,7 @@ export interface ActionButton {
 export interface DetailsModel {
   /** Which resource of which connection; the webview saves it so the panel survives a reload. */
   ref: ResourceRef;
-  /** "Volume" / "Snapshot". */
+  /** "Volume" / "Snapshot" / "Project". */
   kindLabel: string;
   /** Display name (never empty). */
   name: string;
@@ -65,10 +65,10 @@ export type FromWebview =
   | { type: 'refresh' };
 
 export function isPanelKind(value: unknown): value is PanelKind {
-  return value === 'volume' || value === 'snapshot';
+  return value === 'volume' || value === 'snapshot' || value === 'project';
 }
 
-/** A panel's saved state: a volume or snapshot of a connection, with plausible ids. */
+/** A panel's saved state: a volume, snapshot or project of a connection, with plausible ids. */
 export function isPanelRef(value: unknown): value is ResourceRef & { kind: PanelKind } {
   return isResourceRef(value) && isPanelKind(value.kind);
 }

@@ -72,7 +72,7 @@ export class InsightsProvider implements vscode.TreeDataProvider<InsightNode>, v
         md.isTrusted = false;
         md.supportHtml = false;
         item.tooltip = md;
-        item.contextValue = 'insightProject';
+        item.contextValue = `insightProject;deletable=${node.findings.some((f) => f.deletable)};`;
         return item;
       }
       case 'finding': {
@@ -113,6 +113,14 @@ export class InsightsProvider implements vscode.TreeDataProvider<InsightNode>, v
         });
     }
     return [];
+  }
+
+  /** Every finding of a connection (computed once, as the view shows them). */
+  async findingsOf(connectionId: string): Promise<Array<{ connectionId: string; finding: Finding }>> {
+    const c = this.connections.get(connectionId);
+    if (!c) return [];
+    const rows = await this.projectsOf(c);
+    return rows.flatMap((r) => (r.kind === 'project' ? r.findings.map((finding) => ({ connectionId, finding })) : []));
   }
 
   private projectsOf(c: Connection): Promise<InsightNode[]> {

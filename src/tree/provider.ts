@@ -1,9 +1,11 @@
 import * as vscode from 'vscode';
 import { childLevel, holdsVolumes } from '../core/capabilities';
 import { describeError, describeForLog } from '../core/errors';
+import { usageText } from '../core/capacity';
 import type { Snapshot, Volume } from '../core/model';
 import { refKey, type ResourceRef } from '../core/ref';
 import type { Connection, ConnectionManager } from '../connections/manager';
+import { escapeMarkdown } from '../util/escape';
 import type { TreeFilters } from './filters';
 import {
   childrenOrEmpty, connectionIdOf, connectionNode, countText, errorNode, loadingNode, present, scopeNode, snapshotNode, volumeNode,
@@ -70,6 +72,7 @@ export class VolumeTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
 
   /** Forgets cached children of `node` (and everything below it), or of the whole tree, and redraws. */
   invalidate(node?: TreeNode): void {
+    this.capacityCache.clear();
     if (!node) {
       this.cache.clear();
       this.byId.clear();
@@ -110,7 +113,7 @@ export class VolumeTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     item.description = p.description;
     item.contextValue = p.contextValue;
     item.iconPath = new vscode.ThemeIcon(p.icon.id, p.icon.color ? new vscode.ThemeColor(p.icon.color) : undefined);
-    if (p.tooltip) {
+    if (p.tooltip && !this.hasCapacity(node)) {
       // API text is escaped in `present`; untrusted and without HTML on top.
       const md = new vscode.MarkdownString(p.tooltip);
       md.isTrusted = false;
@@ -123,6 +126,53 @@ export class VolumeTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     if (node.kind === 'message' && node.severity === 'error') {
       item.command = { command: 'volumeExplorer.retry', title: 'Retry', arguments: [node] };
     }
+    return item;
+  }
+
+  /** A project row whose quota can be read: its tooltip is resolved on hover (one request), with the usage line. */
+  private hasCapacity(node: TreeNode): node is ScopeNode {
+    if (node.kind !== 'scope' || node.scope.kind !== 'project') return false;
+    const backend = this.connections.get(connectionIdOf(node))?.backend;
+    return !!backend?.capabilities.capacity && !!backend.capacity;
+  }
+
+  /** Quotas read for tooltips, by project row id, kept for a minute (a hover never sends twice in a row). */
+  private readonly capacityCache = new Map<string, { at: number; text: Promise<string> }>();
+
+  /**
+   * On hover only: a project's tooltip with its quota usage ("Storage 420 of 1000 GiB (42%) ·
+   * Volumes 7 of 10 (70%)"), so nothing is read for rows nobody looks at.
+   */
+  async resolveTreeItem(item: vscode.TreeItem, node: TreeNode, token: vscode.CancellationToken): Promise<vscode.TreeItem> {
+    if (!this.hasCapacity(node)) return item;
+    const backend = this.connections.get(connectionIdOf(node))?.backend;
+    const p = present(node, this.presentContext(node));
+    let cached = this.capacityCache.get(node.id);
+    if (!cached || Date.now() - cached.at > 60_000) {
+      const abort = new AbortController();
+      const sub = token.onCancellationRequested(() => abort.abort());
+      const text = (async (): Promise<string> => {
+        try {
+          const all = await backend!.capacity!({ scope: node.scope }, abort.signal);
+          if (!all.length) return 'No quota is known for this project.';
+          return all.map((c) => `${all.length > 1 || c.owner.startsWith('tenant') ? `**Quota of ${escapeMarkdown(c.owner)}:** ` : '**Quota:** '}${escapeMarkdown(usageText(c) || 'no block-storage quota reported')}`).join('\n\n');
+        } catch (err) {
+          this.log.warn(`[tree] quota of ${node.id} for its tooltip: ${describeForLog(err)}`);
+          return `Couldn't read the quota: ${escapeMarkdown(describeError(err))}`;
+        } finally {
+          sub.dispose();
+        }
+      })();
+      cached = { at: Date.now(), text };
+      this.capacityCache.set(node.id, cached);
+      // A failed or cancelled read is not kept.
+      void text.then((t) => { if (t.startsWith("Couldn't")) this.capacityCache.delete(node.id); });
+    }
+    const usage = await cached.text;
+    const md = new vscode.MarkdownString(`${p.tooltip ?? ''}\n\n${usage}\n\n_Show Details (context menu) opens the project with its quota bars._`);
+    md.isTrusted = false;
+    md.supportHtml = false;
+    item.tooltip = md;
     return item;
   }
 

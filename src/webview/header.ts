@@ -5,7 +5,7 @@
  */
 import type { ResourceDetails } from '../core/backend';
 import type { SnapshotAction, VolumeAction } from '../core/capabilities';
-import type { Badge, BadgeTone } from '../core/details';
+import type { Badge, BadgeTone, DetailSection } from '../core/details';
 import { formatGiB, type Snapshot, type Volume } from '../core/model';
 import type { ResourceRef } from '../core/ref';
 import { allowedSnapshotActions, allowedVolumeActions, type RuledBackend, type Viewer } from '../core/rules';
@@ -36,7 +36,34 @@ const SNAPSHOT_BUTTONS: Record<SnapshotAction, Omit<ActionButton, 'action'>> = {
 
 /** The command a panel button runs — the same one as the tree's menu. */
 export function actionCommand(kind: PanelKind, action: string): string {
+  if (kind === 'project') return action === 'cleanup' ? 'volumeExplorer.cleanUp' : 'volumeExplorer.createVolume';
   return `volumeExplorer.${action}${kind === 'volume' ? 'Volume' : 'Snapshot'}`;
+}
+
+/** What a project panel is drawn from. */
+export interface ProjectFacts {
+  name: string;
+  canCreate: boolean;
+  canCleanUp: boolean;
+  size: string;
+  sections: DetailSection[];
+  readOnly: boolean;
+  connectionLabel?: string;
+}
+
+/** A project's panel: its quotas, contents and findings; Create Volume and Clean Up where they apply. */
+export function projectModel(ref: ResourceRef & { kind: PanelKind }, facts: ProjectFacts): DetailsModel {
+  const actions: ActionButton[] = [
+    ...(facts.canCreate ? [{ action: 'create', label: 'Create Volume…', icon: 'add' }] : []),
+    ...(facts.canCleanUp ? [{ action: 'cleanup', label: 'Clean Up…', icon: 'trash', destructive: true, title: 'Delete some of the findings below, after a preview' }] : []),
+  ];
+  const name = plainText(facts.name) || '(unnamed project)';
+  return {
+    ref, kindLabel: 'Project', name,
+    ...(facts.connectionLabel ? { connectionLabel: facts.connectionLabel } : {}),
+    badges: [], size: facts.size, busy: false, actions, sections: facts.sections,
+    ...(facts.readOnly ? { actionsNote: 'This connection is read-only: no actions are offered.' } : !actions.length ? { actionsNote: 'Nothing to create or clean up here.' } : {}),
+  };
 }
 
 const TONES: Record<Status['category'], BadgeTone> = { stable: 'ok', busy: 'busy', error: 'error' };

@@ -123,6 +123,13 @@ function renderTableRow(doc: Document, row: TableRow, handlers: Handlers): HTMLT
   return tr;
 }
 
+/** The filled part of a bar; its width set through the CSSOM (the page's CSP allows no style attribute). */
+function meterFill(doc: Document, fill: number): HTMLElement {
+  const span = el(doc, 'span', { className: 'meter-fill' });
+  span.style.width = `${Math.round(Math.min(1, Math.max(0, Number.isFinite(fill) ? fill : 0)) * 100)}%`;
+  return span;
+}
+
 /** One section: an h2 and a definition list, a table, or an error with the traceback folded away. */
 export function renderSection(doc: Document, section: Section, handlers: Handlers): HTMLElement {
   const headingId = `h-${section.id.replace(/[^a-z0-9-]/gi, '')}`;
@@ -140,6 +147,22 @@ export function renderSection(doc: Document, section: Section, handlers: Handler
       const body = el(doc, 'tbody', {}, section.rows.map((r) => renderTableRow(doc, r, handlers)));
       return el(doc, 'section', { attrs }, [heading, el(doc, 'div', { className: 'table-wrap' }, [el(doc, 'table', { attrs: { 'aria-labelledby': headingId } }, [head, body])])]);
     }
+    case 'meters':
+      return el(doc, 'section', { attrs }, [
+        heading,
+        section.meters.length ? el(doc, 'dl', { className: 'meters' }, section.meters.flatMap((m) => [
+          el(doc, 'dt', { text: m.label }),
+          el(doc, 'dd', { className: `tone-${m.tone}` }, [
+            m.fill !== undefined
+              ? el(doc, 'span', { className: 'meter', attrs: { role: 'meter', 'aria-valuemin': '0', 'aria-valuemax': '100', 'aria-valuenow': String(Math.round(m.fill * 100)), 'aria-label': `${m.label}: ${m.text}` } }, [
+                meterFill(doc, m.fill),
+              ])
+              : undefined,
+            el(doc, 'span', { className: 'meter-text', text: m.text }),
+          ]),
+        ])) : undefined,
+        section.note ? el(doc, 'p', { className: 'muted', text: section.note }) : undefined,
+      ]);
     case 'error':
       return el(doc, 'section', { className: 'error', attrs }, [
         el(doc, 'h2', { attrs: { id: headingId } }, [icon(doc, 'error'), el(doc, 'span', { text: section.heading })]),

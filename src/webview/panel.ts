@@ -7,7 +7,12 @@ import type { Job } from '../jobs/tracker';
 import type { DetailsModel, FromWebview, JobStatus, PanelKind, ToWebview } from '../shared/protocol';
 import { isFromWebview } from '../shared/protocol';
 import { plainText } from '../util/escape';
-import { actionCommand, detailsModel, stateKeyOf } from './header';
+import type { Backend } from '../core/backend';
+import { findInsights, type Finding } from '../core/insights';
+import type { Scope } from '../core/model';
+import { capacitySections, contentSections, projectSize } from '../core/project';
+import { insightSettings } from '../tree/insights';
+import { actionCommand, detailsModel, projectModel, stateKeyOf } from './header';
 import { buildHtml } from './html';
 import type { DetailsPanels } from './panels';
 
@@ -37,6 +42,10 @@ export class DetailsPanel {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private following: vscode.Disposable | undefined;
   private disposed = false;
+  /** A project panel's scope, name and findings as last read. */
+  private scope: Scope | undefined;
+  private name: string | undefined;
+  private findings: Finding[] | undefined;
   private readonly subscriptions: vscode.Disposable[] = [];
 
   constructor(private readonly manager: DetailsPanels, readonly panel: vscode.WebviewPanel, readonly ref: ResourceRef & { kind: PanelKind }) {
@@ -134,8 +143,9 @@ export class DetailsPanel {
     const button = this.model?.actions.find((a) => a.action === action);
     if (!button || this.disconnectedReason()) return;
     const command = actionCommand(this.ref.kind, action);
-    // The tree node when loaded (commands update it in place), else the ref.
-    const arg = this.manager.ctx.tree.find(this.ref) ?? this.ref;
+    // The tree node when loaded (commands update it in place), else the ref; a project's clean-up
+    // gets its findings as the Insights view's project row would.
+    const arg = this.ref.kind === 'project' ? this.projectArg(action) : this.manager.ctx.tree.find(this.ref) ?? this.ref;
     try {
       await vscode.commands.executeCommand(command, arg);
     } catch (err) {
@@ -145,6 +155,12 @@ export class DetailsPanel {
     } finally {
       this.scheduleRefresh(0);
     }
+  }
+
+  private projectArg(action: string): unknown {
+    const scope = this.scope ?? { id: this.ref.id, kind: 'project' as const, name: this.name ?? '' };
+    if (action === 'cleanup') return { kind: 'project', id: `${this.ref.connectionId}/${scope.id}`, connectionId: this.ref.connectionId, scope, findings: this.findings ?? [] };
+    return this.manager.ctx.tree.find(this.ref) ?? { kind: 'scope', scope, ref: this.ref };
   }
 
   /** A fresh read of the resource arrived (job, watcher, edit): re-read the details when it differs from what is shown. */
@@ -189,6 +205,10 @@ export class DetailsPanel {
       this.showError(`${connection ? `${plainText(connection.record.label, 80)} is not connected${connection.problem ? ` (${plainText(connection.problem, 200)})` : ''}` : 'Its connection was removed'}. Reconnect, then press Refresh.`);
       return;
     }
+    if (this.ref.kind === 'project') {
+      await this.loadProject(backend, signal);
+      return;
+    }
     try {
       const details = await backend.details(this.ref.kind, this.ref.id, signal);
       if (signal.aborted || this.disposed) return;
@@ -223,6 +243,49 @@ export class DetailsPanel {
       }
       ctx.log.error(`[details] loading ${this.key} failed: ${describeForLog(err)}`, err instanceof Error ? err : undefined);
       this.showError(`Couldn't load the ${this.ref.kind}: ${describeError(err)}`);
+    }
+  }
+
+  /**
+   * A project: its quota (bars), its volumes and snapshots (counts, sizes) and findings — three
+   * reads (capacity, volumes, snapshots); a failed quota read leaves the rest standing.
+   */
+  private async loadProject(backend: Backend, signal: AbortSignal): Promise<void> {
+    const { ctx } = this.manager;
+    const node = ctx.tree.find(this.ref);
+    const known = node?.kind === 'scope' ? node.scope : undefined;
+    try {
+      const scope: Scope = known ?? { id: this.ref.id, kind: 'project', name: this.name ?? this.panel.title };
+      const [volumes, snapshots, quota] = await Promise.all([
+        backend.listVolumes(scope, signal),
+        backend.listSnapshots(undefined, signal, scope),
+        backend.capacity && backend.capabilities.capacity
+          ? backend.capacity({ scope }, signal).then((c) => ({ c, problem: undefined }), (err: unknown) => ({ c: undefined, problem: describeError(err) }))
+          : Promise.resolve({ c: undefined, problem: undefined }),
+      ]);
+      if (signal.aborted || this.disposed) return;
+      const name = known?.name ?? volumes[0]?.projectName ?? this.name ?? this.panel.title;
+      this.name = name;
+      const findings = findInsights(volumes, snapshots, new Date(), insightSettings());
+      const viewer = ctx.connections.viewer(this.ref.connectionId);
+      const connectionLabel = ctx.connections.labelWhenSeveral(this.ref.connectionId) || undefined;
+      const model = projectModel(this.ref, {
+        name, connectionLabel, readOnly: !!viewer.readOnly, size: projectSize(volumes),
+        canCreate: !!backend.capabilities.createVolume && !viewer.readOnly && !scope.createBlocked,
+        canCleanUp: !viewer.readOnly && findings.some((f) => f.deletable),
+        sections: [...capacitySections(quota.c, quota.problem), ...contentSections(volumes, snapshots, findings)],
+      });
+      this.model = model;
+      this.findings = findings;
+      this.scope = scope;
+      this.error = undefined;
+      this.panel.title = connectionLabel ? `${model.name} — ${connectionLabel}` : model.name;
+      this.post({ type: 'show', model: this.withConnection(model) });
+    } catch (err) {
+      if (signal.aborted || this.disposed) return;
+      if (err instanceof ApiError && err.kind === 'cancelled') return;
+      ctx.log.error(`[details] loading ${this.key} failed: ${describeForLog(err)}`);
+      this.showError(`Couldn't load the project: ${describeError(err)}`);
     }
   }
 

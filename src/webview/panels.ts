@@ -20,6 +20,8 @@ function refOf(arg: unknown): { ref: PanelRef; title?: string } | undefined {
   if (node && typeof node === 'object' && 'kind' in node && 'ref' in node) {
     if (node.kind === 'volume') return { ref: node.ref as PanelRef, title: plainText(node.volume.name) || undefined };
     if (node.kind === 'snapshot') return { ref: node.ref as PanelRef, title: plainText(node.snapshot.name) || undefined };
+    // A project (a scope that holds volumes): its quota, contents and findings.
+    if (node.kind === 'scope' && node.scope.kind === 'project') return { ref: node.ref as PanelRef, title: plainText(node.scope.name) || undefined };
   }
   return isPanelRef(arg) ? { ref: makeRef(arg.connectionId, arg.kind, arg.id) as PanelRef } : undefined;
 }
@@ -90,7 +92,7 @@ export class DetailsPanels implements vscode.Disposable {
       existing.scheduleRefresh(0);
       return existing;
     }
-    const panel = vscode.window.createWebviewPanel(DETAILS_VIEW_TYPE, title || (r.kind === 'volume' ? 'Volume' : 'Snapshot'),
+    const panel = vscode.window.createWebviewPanel(DETAILS_VIEW_TYPE, title || (r.kind === 'volume' ? 'Volume' : r.kind === 'snapshot' ? 'Snapshot' : 'Project'),
       { viewColumn: vscode.ViewColumn.Active, preserveFocus }, webviewOptions(this.extensionUri));
     const details = this.adopt(panel, r);
     details.scheduleRefresh(0);

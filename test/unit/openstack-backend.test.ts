@@ -295,3 +295,21 @@ test('filter: Cinder filters one status itself, the name with `name~` where its 
   assert.equal(again.length, 1, 'one listing request the second time');
   assert.equal(again[0]!.searchParams.has('name~'), !refusedLike);
 });
+
+test('capacity: Cinder\'s absolute limits of the project (storage counting snapshots, volumes, snapshots), the same for a volume of it', async (t) => {
+  if (skip) return t.skip(skip);
+  const scope = { id: projectId, kind: 'project' as const, name: 'demo' };
+  const [cap] = await backend.capacity({ scope });
+  assert.ok(cap, 'one capacity per project');
+  assert.equal(cap.owner, 'project demo');
+  assert.equal(cap.snapshotsUseStorage, true);
+  // The stack's quotas are Cinder's defaults (scripts/openstack: 10 volumes, 10 snapshots, 1000 GB).
+  assert.deepEqual(cap.lines.map((l) => [l.key, l.unit, l.limit]), [['storage', 'MiB', 1000 * 1024], ['volumes', 'count', 10], ['snapshots', 'count', 10]]);
+  for (const l of cap.lines) assert.ok(Number.isInteger(l.used) && l.used >= 0, `${l.key} used is a count: ${l.used}`);
+  const fresh = await backend.createVolume(scope, { name: name('quota'), sizeGiB: 1 });
+  created.push({ kind: 'volume', id: fresh.id });
+  const ready = await until(() => backend.getVolume(fresh.id), (v) => v.status.category !== 'busy', 'the volume to be made');
+  const [mine] = await backend.capacity({ volume: ready });
+  assert.equal(mine?.id, projectId, 'a volume counts against its own project');
+  assert.ok(mine.lines.find((l) => l.key === 'volumes')!.used >= 1, 'the new volume is counted');
+});

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createBackend, type Backend, type Scope } from '../../src/core/index';
+import { createBackend, type Backend, type Scope, type Volume } from '../../src/core/index';
 import { HTML_502, isGet, isPost, startFaultProxy, startRecorder, firstN, type FaultProxy, type Seen } from './helpers/fault-proxy';
 import { gone, until } from './helpers/poll';
 import { refused } from './helpers/refused';
@@ -56,7 +56,7 @@ before(async () => {
     backend = await createBackend({ kind: 'openstack', cloud: 'demo', cloudsYaml: file }, undefined, {
       timeoutMs: 3000, retry: { baseDelayMs: 5, maxDelayMs: 20 }, paging: { pageSize: 2, concurrency: 2 },
     });
-    for (let i = 0; i < 3; i++) made.push((await direct.createVolume!(scope, { name: `ve-fault-${i}-${Date.now().toString(36)}`, sizeGiB: 1 })).id);
+    for (let i = 0; i < 3; i++) made.push(((await direct.createVolume!(scope, { name: `ve-fault-${i}-${Date.now().toString(36)}`, sizeGiB: 1 })) as Volume).id);
     for (const id of made) await until(() => direct.getVolume(id), (v) => v.status.category !== 'busy', 'the volume to be made');
   } catch (err) {
     skip = `OpenStack at ${cloudsYaml} did not answer: ${err instanceof Error ? err.message : String(err)}`;

@@ -1,5 +1,6 @@
 import type { Backend, NewVolume, NewVolumeType, ResourceDetails, VolumeChanges } from '../../core/backend';
 import type { Capabilities } from '../../core/capabilities';
+import type { Capacity, QuotaLine } from '../../core/capacity';
 import { errorSection, field, instanceValue, longText, text, timeValue, yesNo, type DetailSection, type TableRow } from '../../core/details';
 import { ApiError } from '../../core/errors';
 import type { FetchOptions } from '../../core/http';
@@ -44,6 +45,7 @@ export const OPENSTACK_CAPABILITIES: Capabilities = {
   createFromSnapshot: true,
   cascadeDelete: true,
   volumeTypeAdmin: true,
+  capacity: true,
 };
 
 /** Cinder's page size (its default cap, `osapi_max_limit`, is 1000). */
@@ -536,6 +538,25 @@ export class OpenStackBackend implements Backend {
     await call(api.cinder.DELETE('/v3/{project_id}/types/{id}', { params: { path: { project_id: api.projectId, id } }, signal, parseAs: 'text' }));
   }
 
+  /**
+   * Cinder's absolute limits of the project (`GET /limits`): storage (`gigabytes`, which counts
+   * snapshots too), volumes and snapshots — what the project's own members may read. A project
+   * seen as admin through all_tenants is read with `project_id` (3.39+), else it has none here.
+   */
+  async capacity(where: { scope: Scope } | { volume: Volume } | { snapshot: Snapshot }, signal?: AbortSignal): Promise<Capacity[]> {
+    const projectId = 'scope' in where ? where.scope.id : openstackOf('volume' in where ? where.volume : where.snapshot).projectId ?? this.projectOf.get('volume' in where ? where.volume.id : where.snapshot.id);
+    if (!projectId) return [];
+    const foreign = this.foreign.has(projectId);
+    const api = await this.api(projectId);
+    if (foreign && !atLeast(api.volumeVersion, 3, 39)) return [];
+    const { data } = await call(api.cinder.GET('/v3/{project_id}/limits', {
+      params: { path: { project_id: api.projectId }, query: (foreign ? { project_id: projectId } : {}) as never }, signal,
+    }));
+    const absolute = objectOf<{ absolute?: Record<string, unknown> }>(data, 'limits', 'limits').absolute ?? {};
+    const name = this.projectNames.get(projectId);
+    return [{ id: projectId, owner: `project ${name ?? projectId}`, snapshotsUseStorage: true, lines: cinderQuotaLines(absolute) }];
+  }
+
   private volumeApi(r: Volume | Snapshot): Promise<ProjectApi> {
     const projectId = openstackOf(r).projectId ?? this.projectOf.get(r.id);
     if (!projectId) throw new Error(`${r.name || 'It'} did not come from this cloud.`);
@@ -667,6 +688,26 @@ function metadataSection(metadata: Record<string, string> | undefined): DetailSe
   const entries = Object.entries(metadata ?? {}).filter(([k]) => k !== 'readonly' && k !== 'attached_mode').sort(([a], [b]) => a.localeCompare(b));
   if (!entries.length) return [];
   return [{ type: 'fields', id: 'metadata', heading: `Metadata (${entries.length})`, fields: entries.slice(0, 50).map(([k, v]) => field(k, longText(String(v), ''))) }];
+}
+
+/** Cinder's absolute limits as quota lines (GiB → MiB; -1 = no limit); a missing or odd value drops its line. */
+export function cinderQuotaLines(absolute: Record<string, unknown>): QuotaLine[] {
+  const num = (k: string): number | undefined => {
+    const v = absolute[k];
+    return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+  };
+  const out: QuotaLine[] = [];
+  const add = (key: string, label: string, unit: QuotaLine['unit'], usedKey: string, maxKey: string): void => {
+    const used = num(usedKey);
+    const max = num(maxKey);
+    if (used === undefined || max === undefined || used < 0) return;
+    const k = unit === 'MiB' ? GIB_IN_MIB : 1;
+    out.push({ key, label, unit, used: used * k, limit: max < 0 ? undefined : max * k });
+  };
+  add('storage', 'Storage', 'MiB', 'totalGigabytesUsed', 'maxTotalVolumeGigabytes');
+  add('volumes', 'Volumes', 'count', 'totalVolumesUsed', 'maxTotalVolumes');
+  add('snapshots', 'Snapshots', 'count', 'totalSnapshotsUsed', 'maxTotalSnapshots');
+  return out;
 }
 
 /** The newest snapshot of each volume, by creation time. */

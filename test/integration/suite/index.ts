@@ -14,6 +14,7 @@ import './connections.test';
 import './openstack.test';
 import './faults.test';
 import './inspect.test';
+import './hygiene.test';
 
 /** Summary line parsed by scripts/test-all.mjs; keep the format. */
 export const SUMMARY_PREFIX = 'MOCHA_SUMMARY';

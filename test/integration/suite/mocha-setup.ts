@@ -8,6 +8,8 @@ export const mocha = new Mocha({
   timeout: 60_000,
   color: false,
   reporter: 'spec',
+  // Development: `VE_TEST_GREP='hygiene|OpenStack' npm run test:integration` runs only the matching tests.
+  ...(process.env.VE_TEST_GREP ? { grep: process.env.VE_TEST_GREP } : {}),
 });
 
 // Expose both UIs' globals: tdd (selected above) plus bdd, so either style works in test files.

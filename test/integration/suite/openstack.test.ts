@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import type { OpenStackBackend } from '../../../src/backends/openstack/backend';
 import { ref } from '../../../src/core/ref';
 import type { VolumeExplorerApi } from '../../../src/extension';
+import type { InsightNode } from '../../../src/tree/insights';
 import type { ScopeNode, VolumeNode } from '../../../src/tree/nodes';
 import { ScriptedUi, children, eventually, extensionApi, jobsDone, removeAllConnections, rootRow, row } from './helpers';
 
@@ -281,6 +282,55 @@ suite('an OpenStack cloud from clouds.yaml (real VS Code, real OpenStack)', func
       await api.context.connections.remove(admin.id);
     } finally {
       ui.dispose();
+    }
+  });
+  test('pre-flight against Cinder\'s limits: Extend past the project\'s 1000 GB is refused as it is typed, naming the quota; nothing changes', async function () {
+    if (skip) this.skip();
+    const { node, backend } = await freshRow('quota');
+    const ui = new ScriptedUi();
+    try {
+      ui.inputs.push('2000');
+      await vscode.commands.executeCommand('volumeExplorer.extendVolume', node);
+      assert.ok(ui.shown.prompts.some((p) => /GiB \(\d+%\) used in project demo/.test(p)), `the prompt says the usage: ${ui.shown.prompts.join(' | ')}`);
+      const refusal = ui.shown.prompts.find((p) => p.startsWith('invalid:')) ?? '';
+      assert.match(refusal, /^invalid: This would exceed the storage quota of project demo: \d+ of 1000 GiB \(\d+ GiB left\)\.$/, ui.shown.prompts.join(' | '));
+      assert.equal((await backend.getVolume(node.volume.id)).sizeMiB, 1024, 'not extended');
+      assert.equal(api.context.jobs.isRunning(node.ref), false, 'no job');
+    } finally {
+      ui.dispose();
+    }
+  });
+
+  test('Clean Up on the real Cinder: two unattached volumes (threshold 0 days) deleted one by one, both gone, one summary', async function () {
+    if (skip) this.skip();
+    const config = vscode.workspace.getConfiguration('volumeExplorer.insights');
+    await config.update('unattachedDays', 0, vscode.ConfigurationTarget.Global);
+    const ui = new ScriptedUi();
+    try {
+      const one = await freshRow('clean1');
+      const two = await freshRow('clean2');
+      const insights = api.context.insights;
+      insights.refresh();
+      const top = (await insights.getChildren()) as InsightNode[];
+      const projects = (await Promise.all(top.map(async (n) => (n.kind === 'connection' ? (await insights.getChildren(n)) as InsightNode[] : [n])))).flat();
+      const findings = (await Promise.all(projects.map(async (p) => (await insights.getChildren(p)) as InsightNode[]))).flat();
+      const rowOf = (id: string) => findings.find((f): f is Extract<InsightNode, { kind: 'finding' }> => f.kind === 'finding' && f.finding.resource.id === id);
+      const a = rowOf(one.node.volume.id);
+      const b = rowOf(two.node.volume.id);
+      assert.ok(a && b, 'both fresh volumes are unattached findings with a 0-day threshold');
+      assert.equal(a.finding.kind, 'unattached');
+      ui.confirms.push('Delete 2…');
+      ui.inputs.push('2');
+      await vscode.commands.executeCommand('volumeExplorer.cleanUp', a, [a, b]);
+      assert.match(ui.shown.warning[0] ?? '', /^Delete 2 resources \(2 GiB\)\?$/);
+      const summary = [...ui.shown.info, ...ui.shown.warning].find((m) => m.startsWith('Clean-up:'));
+      assert.equal(summary, 'Clean-up: 2 of 2 deleted (2 GiB freed).');
+      for (const id of [one.node.volume.id, two.node.volume.id]) {
+        await assert.rejects(one.backend.getVolume(id), (err: unknown) => (err as { isNotFound?: boolean }).isNotFound === true, 'gone from Cinder');
+      }
+    } finally {
+      ui.dispose();
+      await config.update('unattachedDays', undefined, vscode.ConfigurationTarget.Global);
     }
   });
 });
