@@ -35,7 +35,11 @@ const WALDUR_PATHS = [
   /^\/api\/openstack-volume-types\/$/,
   /^\/api\/openstack-volume-types\/\{uuid\}\/$/,
   /^\/api\/marketplace-resources\/\{uuid\}\/(terminate\/)?$/,
-  /^\/api\/marketplace-orders\/\{uuid\}\/$/,
+  /^\/api\/marketplace-orders\/(\{uuid\}\/)?$/,
+  /^\/api\/marketplace-public-offerings\/$/,
+  /^\/api\/openstack-tenants\/$/,
+  /^\/api\/openstack-tenants\/\{uuid\}\/$/,
+  /^\/api\/openstack-volume-availability-zones\/$/,
 ];
 
 /** Keystone: tokens (password, application credential, token), the projects a user can reach, the version document. */

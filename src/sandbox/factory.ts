@@ -306,6 +306,9 @@ export class Factory {
       service_name: name,
       availability_zones: zones,
       storage_quota: 10 * 1024 * 1024, // 10 TiB; raised by the seed if a tenant starts above it
+      volume_quota: 100, // raised by the seed likewise
+      snapshot_quota: 200,
+      type_quotas: {},
     };
   }
 
@@ -580,20 +583,60 @@ export class Factory {
   }
 
   terminateOrder(volume: VolumeRecord, user: UserRecord): OrderRecord {
+    return this.order(user, {
+      projectUuid: volume.project_uuid,
+      customerUuid: volume.customer_uuid,
+      offeringUuid: volume.marketplace_offering_uuid ?? '',
+      offeringName: volume.marketplace_offering_name ?? '',
+      categoryTitle: volume.marketplace_category_name ?? 'Block storage',
+      categoryUuid: volume.marketplace_category_uuid ?? STORAGE_CATEGORY.uuid,
+      resourceName: volume.name,
+      resourceUuid: volume.marketplace_resource_uuid ?? '',
+      type: 'Terminate',
+      attributes: {},
+    });
+  }
+
+  /** A Create order of a tenant's volume offering (what HomePort's volume form sends), executing at once. */
+  createOrder(tenant: TenantRecord, user: UserRecord, attributes: Record<string, unknown>, name: string): OrderRecord {
+    const offeringUuid = `${tenant.uuid.slice(0, 30)}0a`;
+    const order = this.order(user, {
+      projectUuid: tenant.project_uuid,
+      customerUuid: tenant.customer_uuid,
+      offeringUuid,
+      offeringName: `Volume in ${tenant.name}`,
+      categoryTitle: STORAGE_CATEGORY.name,
+      categoryUuid: STORAGE_CATEGORY.uuid,
+      resourceName: name,
+      resourceUuid: this.uuid(),
+      type: 'Create',
+      attributes,
+    });
+    order.offering = this.url('marketplace-public-offerings', offeringUuid);
+    return order;
+  }
+
+  private order(
+    user: UserRecord,
+    spec: {
+      projectUuid: string; customerUuid: string; offeringUuid: string; offeringName: string; categoryTitle: string; categoryUuid: string;
+      resourceName: string; resourceUuid: string; type: 'Create' | 'Terminate'; attributes: Record<string, unknown>;
+    },
+  ): OrderRecord {
     const uuid = this.uuid();
     const now = this.now();
-    const project = this.store.projects.find((p) => p.uuid === volume.project_uuid);
-    const customer = this.store.customers.find((c) => c.uuid === volume.customer_uuid);
+    const project = this.store.projects.find((p) => p.uuid === spec.projectUuid);
+    const customer = this.store.customers.find((c) => c.uuid === spec.customerUuid);
     return {
       activation_price: 0,
       attachment: null,
-      attributes: {},
+      attributes: spec.attributes,
       backend_id: '',
       callback_url: null,
       can_terminate: false,
       category_icon: `${this.base}/media/category_icons/block-storage.svg`,
-      category_title: volume.marketplace_category_name ?? 'Block storage',
-      category_uuid: volume.marketplace_category_uuid ?? STORAGE_CATEGORY.uuid,
+      category_title: spec.categoryTitle,
+      category_uuid: spec.categoryUuid,
       completed_at: null,
       consumer_message: '',
       consumer_message_attachment: null,
@@ -610,43 +653,43 @@ export class Factory {
       created_by_organization: user.organization,
       created_by_organization_registry_code: null,
       created_by_username: user.username,
-      customer_name: volume.customer_name,
+      customer_name: customer?.name ?? '',
       customer_slug: customer?.slug ?? '',
-      customer_uuid: volume.customer_uuid,
+      customer_uuid: spec.customerUuid,
       error_message: '',
       error_traceback: '',
       fixed_price: 0,
       issue: null,
       limits: {},
-      marketplace_resource_uuid: volume.marketplace_resource_uuid ?? '',
+      marketplace_resource_uuid: spec.resourceUuid,
       modified: now,
       new_cost_estimate: null,
       new_plan_name: null,
       new_plan_uuid: null,
-      offering: this.url('marketplace-provider-offerings', volume.marketplace_offering_uuid ?? ''),
+      offering: this.url('marketplace-provider-offerings', spec.offeringUuid),
       offering_billable: true,
       offering_description: 'Block storage volume in an OpenStack tenant',
       offering_image: `${this.base}/media/offering_images/volume.png`,
-      offering_name: volume.marketplace_offering_name ?? '',
+      offering_name: spec.offeringName,
       offering_plugin_options: {},
       offering_shared: false,
       offering_thumbnail: `${this.base}/media/offering_thumbnails/volume.png`,
       offering_type: 'OpenStack.Volume',
-      offering_uuid: volume.marketplace_offering_uuid ?? '',
+      offering_uuid: spec.offeringUuid,
       old_cost_estimate: 0,
       old_plan_name: null,
       old_plan_uuid: null,
       order_subtype: null,
       output: '',
-      plan: this.url('marketplace-public-plans', volume.marketplace_offering_uuid ?? ''),
+      plan: this.url('marketplace-public-plans', spec.offeringUuid),
       plan_description: null,
       plan_name: null,
       plan_unit: null,
       plan_uuid: null,
       project_description: project?.description ?? '',
-      project_name: volume.project_name,
+      project_name: project?.name ?? '',
       project_slug: project?.slug ?? '',
-      project_uuid: volume.project_uuid,
+      project_uuid: spec.projectUuid,
       provider_message: '',
       provider_message_attachment: null,
       provider_message_url: `${this.base}/`,
@@ -659,14 +702,14 @@ export class Factory {
       provider_slug: 'sandbox-cloud',
       provider_uuid: 'f0e1d2c3b4a5469788796a5b4c3d2e1f',
       request_comment: null,
-      resource_name: volume.name,
+      resource_name: spec.resourceName,
       resource_type: 'OpenStack.Volume',
-      resource_uuid: volume.marketplace_resource_uuid,
-      slug: `${volume.name.toLowerCase().replace(/[^a-z0-9]+/g, '-').slice(0, 40)}-terminate`,
+      resource_uuid: spec.resourceUuid,
+      slug: `${spec.resourceName.toLowerCase().replace(/[^a-z0-9]+/g, '-').slice(0, 40)}-${spec.type.toLowerCase()}`,
       start_date: null,
       state: 'executing',
       termination_comment: null,
-      type: 'Terminate',
+      type: spec.type,
       url: this.url('marketplace-orders', uuid),
       uuid,
     };
@@ -674,7 +717,7 @@ export class Factory {
 }
 
 /** Availability zones have their own endpoint in Waldur; derive stable uuids for their urls. */
-function azUuid(tenant: TenantRecord, zone: string): string {
+export function azUuid(tenant: TenantRecord, zone: string): string {
   let h = 0;
   for (const ch of zone) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
   return `${tenant.uuid.slice(0, 24)}${h.toString(16).padStart(8, '0').slice(-8)}`;

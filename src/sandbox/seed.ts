@@ -8,6 +8,7 @@
  * cloud) so counts in the seed are stable; only resources touched through the API move.
  */
 import { Factory } from './factory';
+import { tenantUsage } from './quotas';
 import { GiB } from './records';
 import type { Store, StateDisplay, TenantRecord, VolumeRecord, VolumeTypeRecord } from './types';
 
@@ -321,14 +322,63 @@ export function seedStore(store: Store, factory: Factory, users: { staffToken: s
   }
 
   addGeneratedVolumes(store, f, extraVolumes);
+  // Last, so the records above keep the values the seed has always given them.
+  addFindings(store, f, volumesByName);
 
-  // Quota: 10 TiB per tenant, or 2 TiB headroom above what the seed uses, whichever is larger.
+  // Quotas: 10 TiB of storage per tenant, or 8 TiB headroom above what the seed uses (volumes and
+  // snapshots: a few snapshots and restores of the largest volumes fit), whichever is larger; counts likewise (100 volumes, 200 snapshots, or 50 more than
+  // used). The teaching tenant has small count quotas, and the folding tenant's nvme pool a limit
+  // of its own (1 TiB, or 512 GiB above what it uses): every kind of quota line shows somewhere.
   for (const tenant of store.tenants) {
-    const used = usedStorage(store, tenant.uuid);
-    tenant.storage_quota = Math.max(tenant.storage_quota, Math.ceil((used + 2 * 1024 * GiB) / (1024 * GiB)) * 1024 * GiB);
+    const used = tenantUsage(store, tenant.uuid);
+    tenant.storage_quota = Math.max(tenant.storage_quota, Math.ceil((used.storage + 8 * 1024 * GiB) / (1024 * GiB)) * 1024 * GiB);
+    tenant.volume_quota = Math.max(tenant.volume_quota, Math.ceil((used.volumes + 50) / 50) * 50);
+    tenant.snapshot_quota = Math.max(tenant.snapshot_quota, Math.ceil((used.snapshots + 50) / 50) * 50);
+    if (tenant.name === 'bbc-teaching' && used.volumes <= 5 && used.snapshots <= 5) {
+      tenant.volume_quota = 10;
+      tenant.snapshot_quota = 10;
+    }
+    if (tenant.name === 'bbc-folding') {
+      tenant.type_quotas = { nvme: Math.max(1024, Math.ceil((used.byType.get('nvme') ?? 0) / GiB) + 512) };
+    }
   }
   for (const project of store.projects) {
     project.resources_count = store.volumes.filter((v) => v.project_uuid === project.uuid).length + store.instances.filter((i) => i.project_uuid === project.uuid).length;
+  }
+}
+
+/**
+ * Records that make each kind of Insights finding on purpose (src/core/insights.ts), on top of
+ * those the seed already has (trino-spill unattached for months, scratch-restore-test and
+ * structures-backup in error, reference-genomes-grch38 older than 180 days). All in Protein
+ * Folding, which the UI tests leave alone, and all snapshots, so the volume counts stay as they were:
+ *  - `structures-2024-export`: its volume `structures-2024` was deleted;
+ *  - `msa-databases-2024-12`: kept until 12 days ago;
+ *  - `rosetta-designs-round-4`: Creating for 3 days. Seeded records are never scheduled, so it
+ *    stays stuck, like a snapshot whose backend task never came back.
+ */
+function addFindings(store: Store, f: Factory, byName: Map<string, VolumeRecord>): void {
+  const folding = store.tenants.find((t) => t.name === 'bbc-folding');
+  const hdd = folding && store.volumeTypes.find((t) => t._tenant_uuid === folding.uuid && t.name === 'hdd');
+  if (folding && hdd) {
+    // Built but never stored: the volume is gone, its snapshot stays (as `removeVolume` leaves it).
+    const gone = f.volume(folding, { name: 'structures-2024', size: 400 * GiB, type: hdd, zone: 'nova', created: f.past(160) });
+    const orphan = f.snapshot(gone, { name: 'structures-2024-export', description: 'Export of the 2024 structures before the volume was retired', created: f.past(95) });
+    orphan.source_volume = null;
+    orphan.source_volume_marketplace_uuid = undefined;
+    store.snapshots.push(orphan);
+  }
+  const msa = byName.get('msa-databases');
+  if (msa) {
+    store.snapshots.push(f.snapshot(msa, {
+      name: 'msa-databases-2024-12', description: 'December databases, kept until the April refresh was checked', created: f.past(75), keptUntil: f.iso(f.epoch - 12 * 86_400_000),
+    }));
+  }
+  const rosetta = byName.get('rosetta-designs');
+  if (rosetta) {
+    const stuck = f.snapshot(rosetta, { name: 'rosetta-designs-round-4', description: 'Design round 4; the snapshot task never finished', created: f.past(3), state: 'Creating', runtime: 'creating' });
+    stuck.backend_id = null;
+    store.snapshots.push(stuck);
   }
 }
 
@@ -367,9 +417,4 @@ export function tenantOf(store: Store, uuid: string): TenantRecord {
   const tenant = store.tenants.find((t) => t.uuid === uuid);
   if (!tenant) throw new Error(`no tenant ${uuid}`);
   return tenant;
-}
-
-/** MiB of volume storage in a tenant, counting everything not yet gone. */
-export function usedStorage(store: Store, tenantUuid: string): number {
-  return store.volumes.filter((v) => v.tenant_uuid === tenantUuid).reduce((sum, v) => sum + (v.size ?? 0), 0);
 }

@@ -9,8 +9,9 @@ import { whileWriting } from './listing';
 import { allow, type Ctx, type Deps } from './routes/context';
 import { customers, projects } from './routes/customers-projects';
 import { instances } from './routes/instances';
-import { orderDetail, resourceDetail, terminate } from './routes/marketplace';
+import { orderDetail, orders, resourceDetail, terminate } from './routes/marketplace';
 import { snapshots } from './routes/snapshots';
+import { publicOfferings, tenants, volumeAvailabilityZones } from './routes/tenants';
 import { usersMe } from './routes/users';
 import { volumeTypes } from './routes/volume-types';
 import { volumes } from './routes/volumes';
@@ -74,6 +75,7 @@ export class SandboxServer {
     if (collection === 'marketplace-resources' && id && action === 'terminate') return terminate(this.deps, ctx, id);
     if (collection === 'marketplace-resources' && id && action === undefined) return resourceDetail(this.deps, ctx, id);
     if (collection === 'marketplace-orders' && id && action === undefined) return orderDetail(this.deps, ctx, id);
+    if (collection === 'marketplace-orders' && id === undefined) return orders(this.deps, ctx);
 
     switch (collection) {
       case 'customers':
@@ -88,6 +90,12 @@ export class SandboxServer {
         return volumes(this.deps, ctx, id, action);
       case 'openstack-snapshots':
         return snapshots(this.deps, ctx, id, action);
+      case 'openstack-tenants':
+        return tenants(this.deps, ctx, id, action);
+      case 'openstack-volume-availability-zones':
+        return volumeAvailabilityZones(this.deps, ctx, id, action);
+      case 'marketplace-public-offerings':
+        return publicOfferings(this.deps, ctx, id, action);
       default:
         throw notFound();
     }
@@ -107,7 +115,7 @@ export class SandboxServer {
 
   private apiRoot(ctx: Ctx): Reply {
     allow(ctx, ['GET', 'HEAD']);
-    const names = ['customers', 'projects', 'openstack-volumes', 'openstack-snapshots', 'openstack-instances', 'openstack-volume-types', 'marketplace-orders', 'marketplace-resources', 'users'];
+    const names = ['customers', 'projects', 'openstack-volumes', 'openstack-snapshots', 'openstack-instances', 'openstack-volume-types', 'openstack-tenants', 'openstack-volume-availability-zones', 'marketplace-public-offerings', 'marketplace-orders', 'marketplace-resources', 'users'];
     return { status: 200, body: Object.fromEntries(names.map((n) => [n, `${this.store.baseUrl}/api/${n}/`])) };
   }
 }

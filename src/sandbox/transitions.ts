@@ -6,7 +6,7 @@
 import type { Factory } from './factory';
 import { storeMayChange } from './listing';
 import { fakeTraceback, marketplaceState } from './records';
-import type { SnapshotRecord, StateDisplay, Store, VolumeRecord } from './types';
+import type { OrderRecord, SnapshotRecord, StateDisplay, Store, VolumeRecord } from './types';
 
 /** A failure is simulated for any resource whose name contains this word. */
 const FAIL_WORD = 'fail';
@@ -62,8 +62,8 @@ export class Transitions {
     ]);
   }
 
-  /** Runs `steps` one per `transitionMs`; stops if the resource is gone or a new cycle replaced it. */
-  schedule(resource: VolumeRecord | SnapshotRecord, steps: Array<() => void>): void {
+  /** Runs `steps` one per `transitionMs`; stops if the resource (or order) is gone or a new cycle replaced it. */
+  schedule(resource: VolumeRecord | SnapshotRecord | OrderRecord, steps: Array<() => void>): void {
     this.cancel(resource);
     const run = (i: number) => {
       const step = steps[i];
@@ -92,8 +92,8 @@ export class Transitions {
     }
   }
 
-  private exists(resource: VolumeRecord | SnapshotRecord): boolean {
-    return (this.store.volumes as object[]).includes(resource) || (this.store.snapshots as object[]).includes(resource);
+  private exists(resource: VolumeRecord | SnapshotRecord | OrderRecord): boolean {
+    return (this.store.volumes as object[]).includes(resource) || (this.store.snapshots as object[]).includes(resource) || (this.store.orders as object[]).includes(resource);
   }
 
   removeVolume(volume: VolumeRecord): void {

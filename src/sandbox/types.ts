@@ -58,8 +58,13 @@ export interface TenantRecord {
   service_settings_url: string;
   service_name: string;
   availability_zones: string[];
-  /** Total volume storage the tenant may use, MiB. */
+  /** Total block storage (volumes and snapshots) the tenant may use, MiB. */
   storage_quota: number;
+  /** How many volumes and snapshots it may have. */
+  volume_quota: number;
+  snapshot_quota: number;
+  /** Per volume type storage limits (`gigabytes_<type>`), GiB; a type not listed has none (-1). */
+  type_quotas: Record<string, number>;
 }
 
 /**

@@ -61,7 +61,7 @@ export type ToWebview =
 export type FromWebview =
   | { type: 'ready' }
   | { type: 'action'; action: string }
-  | { type: 'open'; kind: PanelKind | 'instance'; id: string }
+  | { type: 'open'; kind: 'volume' | 'snapshot' | 'instance'; id: string }
   | { type: 'refresh' };
 
 export function isPanelKind(value: unknown): value is PanelKind {
@@ -84,7 +84,8 @@ export function isFromWebview(value: unknown): value is FromWebview {
     case 'action':
       return typeof msg.action === 'string' && /^[a-z]{1,20}$/.test(msg.action);
     case 'open':
-      return isLocalRef(value) && (isPanelKind(msg.kind) || msg.kind === 'instance');
+      // A link in a panel opens a volume, a snapshot or an instance (never a project).
+      return isLocalRef(value) && (msg.kind === 'volume' || msg.kind === 'snapshot' || msg.kind === 'instance');
     default:
       return false;
   }

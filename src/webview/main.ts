@@ -95,7 +95,7 @@ export function renderHeader(doc: Document, model: DetailsModel | undefined, han
     return fragment;
   }
   fragment.appendChild(el(doc, 'div', { className: 'title-row' }, [
-    icon(doc, model.ref.kind === 'volume' ? 'database' : 'device-camera', 'kind-icon'),
+    icon(doc, model.ref.kind === 'volume' ? 'database' : model.ref.kind === 'project' ? 'project' : 'device-camera', 'kind-icon'),
     el(doc, 'h1', { text: model.name }),
   ]));
   fragment.appendChild(el(doc, 'p', { className: 'subtitle' }, [

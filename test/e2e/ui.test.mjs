@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  REPO, activeWebview, clickContextMenuItem, contextMenuLabels, editorTab, expandRow, installVsix, openViewContainer,
+  REPO, activeWebview, clickContextMenuItem, contextMenuLabels, editorTab, escapeRegExp, expandRow, installVsix, openViewContainer,
   openWorkbench, resizeSideBar, rowByLabel, rowTexts, runCommand, screenshot, serverOutput, sideBarRows,
   startCodeServer, stop, currentPage, toastMessages, waitUntil, VSIX,
 } from './lib.mjs';
@@ -634,6 +634,90 @@ async function keyboardIn() {
     return el.tagName === 'IFRAME' ? 'webview' : `${el.tagName}.${el.className}`;
   });
 }
+
+test('Clean Up… from the Insights context menu: two findings selected, a preview, the count typed, one summary; they leave the view', { timeout: 120_000 }, async (t) => {
+  await withFailureShot('cleanup', async () => {
+    const page = currentPage();
+    await runCommand('Notifications: Clear All Notifications');
+    const header = page.locator('.part.sidebar .pane-header', { hasText: /^\s*Insights/i }).first();
+    const volumesHeader = page.locator('.part.sidebar .pane-header', { hasText: /^\s*Volumes/i }).first();
+    // The Volumes pane folded away so every finding row is on screen (the list draws only visible rows).
+    await volumesHeader.click();
+    await header.click();
+    try {
+      const pane = page.locator('.part.sidebar .pane', { has: page.locator('.pane-header', { hasText: /Insights/i }) }).first();
+      const findings = pane.locator('.monaco-list-row[aria-level="2"]');
+      await findings.first().waitFor({ timeout: 30_000 });
+      // Two snapshot findings of the demo (a deleted volume's, one past its keep-until, or old): deletable.
+      const rows = await findings.evaluateAll((els) => els.map((e) => ({
+        label: e.querySelector('.label-name')?.textContent?.trim() ?? '',
+        description: e.querySelector('.label-description')?.textContent?.trim() ?? '',
+      })));
+      const picked = rows.filter((r) => /^(its volume is gone|kept until|\d+ days old)/.test(r.description)).slice(0, 2);
+      assert.equal(picked.length, 2, `two snapshot findings among ${JSON.stringify(rows)}`);
+      t.diagnostic(`cleaning up ${picked.map((r) => `${r.label} (${r.description})`).join(', ')}`);
+      const rowOf = (label) => pane.locator('.monaco-list-row[aria-level="2"]', { has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(label)}\\s*$`) }) }).first();
+      await rowOf(picked[0].label).click();
+      await rowOf(picked[1].label).click({ modifiers: ['Control'] });
+      await rowOf(picked[1].label).click({ button: 'right' });
+      await clickContextMenuItem('Clean Up…');
+
+      const dialog = page.locator('.monaco-dialog-box');
+      await dialog.waitFor({ state: 'visible', timeout: 15_000 });
+      const message = (await dialog.locator('.dialog-message-text').innerText()).trim();
+      assert.match(message, /^Delete 2 resources \(\d+(\.\d)? [GT]iB\)\?$/, message);
+      const detail = await dialog.locator('.dialog-message-detail').innerText();
+      for (const r of picked) assert.ok(detail.includes(r.label), `the preview names ${r.label}: ${detail}`);
+      assert.match(detail, /one after another/);
+      console.log(`# screenshot ${await screenshot('cleanup-preview')}`);
+      await dialog.locator('.dialog-buttons .monaco-button', { hasText: 'Delete 2…' }).first().click();
+      await dialog.waitFor({ state: 'hidden', timeout: 5_000 });
+      const input = page.locator('.quick-input-widget input');
+      await input.waitFor({ state: 'visible' });
+      await typeInto(input, '2');
+      await page.keyboard.press('Enter');
+
+      const summary = await waitUntil(async () => (await toastMessages()).find((m) => m.startsWith('Clean-up:')), { timeout: 60_000, message: 'the clean-up summary' });
+      assert.match(summary, /^Clean-up: 2 of 2 deleted \(\d+(\.\d)? [GT]iB freed\)\.$/, summary);
+      for (const r of picked) {
+        await waitUntil(async () => (await rowOf(r.label).count()) === 0, { timeout: 20_000, message: `${r.label} gone from Insights` });
+      }
+    } finally {
+      // As the other tests expect it: Insights closed, Volumes open.
+      await page.keyboard.press('Escape');
+      if ((await header.getAttribute('aria-expanded')) === 'true') await header.click();
+      if ((await volumesHeader.getAttribute('aria-expanded')) !== 'true') await volumesHeader.click();
+    }
+  });
+});
+
+test('a project\'s panel (Show Details on its row): quota bars of its tenant, contents and findings', { timeout: 90_000 }, async (t) => {
+  await withFailureShot('project-panel', async () => {
+    const page = currentPage();
+    await runCommand('View: Close All Editors');
+    const projects = await rowTexts(2);
+    const project = projects[0];
+    assert.ok(project, 'a project row');
+    await openContextMenu(project.label);
+    await clickContextMenuItem('Show Details');
+    const wv = await panelShowing(project.label);
+    const quota = wv.locator('section[data-section^="quota"]').first();
+    await quota.waitFor({ timeout: 20_000 });
+    assert.match(await quota.locator('h2').innerText(), /^Quota of tenant /);
+    const meters = quota.locator('[role="meter"]');
+    assert.ok((await meters.count()) >= 2, 'bars for storage and counts');
+    const storage = await meters.first().getAttribute('aria-label');
+    assert.match(storage ?? '', /^Storage: \d+(\.\d)? of \d+ GiB \(\d+%\)$/);
+    const width = await quota.locator('.meter-fill').first().evaluate((el) => el.style.width);
+    assert.match(width, /^\d+%$/, 'the bar is drawn (width set through the CSSOM, no inline style attribute)');
+    assert.ok(await wv.locator('section[data-section="findings"]').isVisible());
+    t.diagnostic(`${project.label}: ${storage}`);
+    await page.mouse.move(900, 760); // no row tooltip over the picture
+    await page.waitForTimeout(600);
+    console.log(`# screenshot ${await screenshot('project-panel')}`);
+    await runCommand('View: Close All Editors');
+  });
+});
 
 test('a single click shows the panel and keeps focus in the tree; Enter and double-click move it to the panel', { timeout: 90_000 }, async (t) => {
   await withFailureShot('row-focus', async () => {

@@ -76,9 +76,11 @@ test('unlink is offered to staff only, and nothing on a read-only connection', (
 });
 
 test('Create Volume is offered on a project row only where the backend can create and the connection is not read-only', () => {
-  const creating = { ...waldur, capabilities: { ...waldur.capabilities, createVolume: true } };
+  const creating = waldur;
   const p = aProjectNode();
-  assert.ok(!offered(cvOf(p)).has('volumeExplorer.createVolume'), 'Waldur creates through marketplace orders: not offered');
+  assert.ok(offered(cvOf(p)).has('volumeExplorer.createVolume'), 'Waldur creates through marketplace orders');
+  const unable = { ...waldur, capabilities: { ...waldur.capabilities, createVolume: false } };
+  assert.ok(!offered(contextValue(p, { backend: unable, viewer: member })).has('volumeExplorer.createVolume'), 'not where the backend cannot create');
   assert.ok(offered(contextValue(p, { backend: creating, viewer: member })).has('volumeExplorer.createVolume'));
   assert.ok(!offered(contextValue(p, { backend: creating, viewer: { isStaff: true, readOnly: true } })).has('volumeExplorer.createVolume'));
   assert.ok(!offered(contextValue(p.parent as TreeNode, { backend: creating, viewer: member })).has('volumeExplorer.createVolume'), 'not on an organization row');

@@ -63,6 +63,46 @@ if (skip) test('sandbox responses match the Waldur OpenAPI schema', { skip }, ()
   test('instances', () => listAndDetail('openstack-instances'));
   test('volume types', () => listAndDetail('openstack-volume-types'));
 
+  test('tenants (quotas computed from the store)', () => listAndDetail('openstack-tenants'));
+  test('volume availability zones', () => listAndDetail('openstack-volume-availability-zones'));
+
+  test('volume offerings: the fields a volume order reads, and the subset the sandbox serves', async () => {
+    assert.ok(validator);
+    const project = sb.store.projects.find((p) => p.name === 'Data Lake');
+    assert.ok(project);
+    const fields = ['uuid', 'url', 'name', 'description', 'scope_uuid', 'state', 'plans'].map((f) => `field=${f}`).join('&');
+    const sparse = await api.get(`/api/marketplace-public-offerings/?type=OpenStack.Volume&project_uuid=${project.uuid}&${fields}`);
+    assert.equal(sparse.body.length, 1);
+    assert.deepEqual(validator.validate('/api/marketplace-public-offerings/', 'get', 200, sparse.body), []);
+    const all = await api.get('/api/marketplace-public-offerings/?page_size=300');
+    assert.equal(all.body.length, sb.store.tenants.length);
+    assert.deepEqual(validator.validate('/api/marketplace-public-offerings/', 'get', 200, all.body), []);
+  });
+
+  test('a Create order (201), the order list and the order once done', async () => {
+    const tenant = sb.store.tenants.find((t) => t.name === 'bbc-datalake');
+    const project = sb.store.projects.find((p) => p.uuid === tenant?.project_uuid);
+    assert.ok(tenant && project);
+    const offering = (await api.get(`/api/marketplace-public-offerings/?scope_uuid=${tenant.uuid}`)).body[0];
+    const type = sb.store.volumeTypes.find((t) => t._tenant_uuid === tenant.uuid && t.name === 'hdd');
+    const zone = (await api.get(`/api/openstack-volume-availability-zones/?tenant_uuid=${tenant.uuid}`)).body[0];
+    const created = await api.post('/api/marketplace-orders/', {
+      offering: offering.url, project: project.url, attributes: { name: 'schema-order', size: 2048, type: type?.url, availability_zone: zone.url }, accepting_terms_of_service: true,
+    });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    check('/api/marketplace-orders/', 'post', 201, created.body);
+    check('/api/marketplace-orders/', 'get', 200, (await api.get(`/api/marketplace-orders/?project_uuid=${project.uuid}`)).body);
+    await waitFor(async () => (await api.get(`/api/marketplace-orders/${created.body.uuid}/`)).body.state === 'done', 2000, 'order done');
+    check('/api/marketplace-orders/{uuid}/', 'get', 200, (await api.get(`/api/marketplace-orders/${created.body.uuid}/`)).body);
+    const volume = sb.store.volumes.find((v) => v.marketplace_resource_uuid === created.body.marketplace_resource_uuid);
+    assert.ok(volume);
+    check('/api/openstack-volumes/{uuid}/', 'get', 200, (await api.get(`/api/openstack-volumes/${volume.uuid}/`)).body, OPTIONAL.OpenStackVolume);
+    // Waldur's field errors for a bad order.
+    const bad = await api.post('/api/marketplace-orders/', { offering: offering.url, project: sb.store.projects[0]!.url, attributes: { name: 'x', size: 1000 } });
+    assert.equal(bad.status, 400);
+    assert.ok(bad.body.project || bad.body.size, JSON.stringify(bad.body));
+  });
+
   test('sparse field responses still validate', async () => {
     assert.ok(validator);
     const res = await api.get('/api/openstack-volumes/?field=uuid&field=name&field=state&field=size');

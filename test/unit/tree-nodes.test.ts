@@ -54,7 +54,7 @@ test('contextValue carries kind, status and the allowed actions for menu when-cl
   const forged = contextValue(volumeNode(aVolume({ state: 'ERRED', runtimeState: 'error;can=attach,delete;' }), project), pc);
   assert.ok(!/can=attach/.test(forged), `API text can't add actions: ${forged}`);
   assert.equal(contextValue(errorNode(project, volumes, 'x'), pc), 'message;error;');
-  assert.equal(contextValue(project, pc), 'scope;level=project;');
+  assert.equal(contextValue(project, pc), 'scope;level=project;can=create;', 'Waldur creates volumes through marketplace orders');
   assert.equal(contextValue(aConnectionNode(), pc), 'connection;type=waldur;state=ready;readonly=false;');
 });
 

@@ -193,6 +193,7 @@ test('messages from the webview are checked before use', () => {
   assert.equal(isFromWebview(null), false);
   assert.equal(isPanelRef({ connectionId: 'demo', kind: 'snapshot', id: 'abc' }), true);
   assert.equal(isPanelRef({ kind: 'snapshot', id: 'abc' }), false, 'a saved panel names its connection');
-  assert.equal(isPanelRef({ connectionId: 'demo', kind: 'project', id: 'abc' }), false);
+  assert.equal(isPanelRef({ connectionId: 'demo', kind: 'project', id: 'abc' }), true, 'a project has its panel (quota, contents, findings)');
+  assert.equal(isPanelRef({ connectionId: 'demo', kind: 'organization', id: 'abc' }), false);
   assert.equal(isPanelRef({ connectionId: 'demo', kind: 'snapshot' }), false);
 });

@@ -1,4 +1,5 @@
-import type { Backend, ResourceDetails, VolumeChanges } from '../../core/backend';
+import type { Backend, NewVolume, OrderProgress, Placement, ResourceDetails, VolumeChanges, VolumeOrder } from '../../core/backend';
+import type { Capacity } from '../../core/capacity';
 import type { Capabilities } from '../../core/capabilities';
 import type { DeleteOutcome, Identity, Instance, Scope, Snapshot, Volume, VolumeType } from '../../core/model';
 import { createWaldurClient, normalizeBaseUrl, unwrap, type ClientConfig, type WaldurClient } from './client';
@@ -9,8 +10,10 @@ import type { CopyOptions, CopyTarget } from '../../core/copy-as';
 import { webPage } from '../../core/web';
 import type { RawKind } from '../../core/raw';
 import { expectRecord, listPages, type ListAllOptions } from './paging';
-import { SNAPSHOT_ROW_FIELDS, VOLUME_ROW_FIELDS, idFromUrl, toSnapshot, toVolume, waldurOf } from './records';
+import { SNAPSHOT_ROW_FIELDS, TENANT_CAPACITY_FIELDS, VOLUME_ROW_FIELDS, idFromUrl, toCapacity, toSnapshot, toVolume, waldurOf } from './records';
+import { offeringsOf, orderProgress, type VolumeOffering } from './orders';
 import { plainText } from '../../util/escape';
+import { MIB_PER_GIB } from '../../core/model';
 import { WALDUR_RULES } from './rules';
 import { displayState, normalizeState } from './states';
 
@@ -26,8 +29,9 @@ export const WALDUR_CAPABILITIES: Capabilities = {
   deleteVolume: 'order',
   editable: { volume: ['name', 'description', 'bootable'], snapshot: ['name', 'description', 'keptUntil'] },
   anyStatusActions: ['unlink'],
-  // A Waldur volume is created through a marketplace order of the tenant's offering (not yet here).
-  createVolume: false,
+  // A new volume is a marketplace order of the tenant's volume offering (blank only: HomePort has no "from snapshot").
+  createVolume: true,
+  capacity: true,
 };
 
 export interface WaldurBackendOptions extends ClientConfig {
@@ -163,13 +167,196 @@ export class WaldurBackend implements Backend {
     }));
   }
 
-  async listVolumeTypes(where: Volume | Scope, signal?: AbortSignal): Promise<VolumeType[]> {
-    const { tenantId } = waldurOf(where as Volume);
-    if (!tenantId) throw new Error(`${where.name || 'It'} has no tenant, so its volume types are unknown.`);
+  /**
+   * The types of a volume's tenant; of a scope, those of its tenants (one of each name), or of the
+   * tenant of `placementId` (one of {@link listPlacements}).
+   */
+  async listVolumeTypes(where: Volume | Scope, signal?: AbortSignal, placementId?: string): Promise<VolumeType[]> {
+    if (!isScope(where)) {
+      const { tenantId } = waldurOf(where);
+      if (!tenantId) throw new Error(`${where.name || 'It'} has no tenant, so its volume types are unknown.`);
+      return this.typesOfTenant(tenantId, signal);
+    }
+    const tenants = await this.tenantIdsFor(where, signal, placementId);
+    const all = (await Promise.all(tenants.map((t) => this.typesOfTenant(t, signal)))).flat();
+    const seen = new Set<string>();
+    return all.filter((t) => !seen.has(t.name) && !!seen.add(t.name)).sort(byName);
+  }
+
+  /** The volume availability zones of a scope's tenants (or of the tenant of `placementId`) that are available. */
+  async listAvailabilityZones(scope: Scope, signal?: AbortSignal, placementId?: string): Promise<string[]> {
+    const tenants = await this.tenantIdsFor(scope, signal, placementId);
+    const zones = (await Promise.all(tenants.map((t) => this.zonesOfTenant(t, signal)))).flat();
+    return [...new Set(zones.map((z) => z.name))].sort();
+  }
+
+  /** The volume offering of each tenant of the project: where a new volume may go. */
+  async listPlacements(scope: Scope, signal?: AbortSignal): Promise<Placement[]> {
+    return (await this.volumeOfferings(scope, signal)).map((o) => ({
+      id: o.uuid, name: o.name || `Volume in ${o.tenantName}`, description: `tenant ${o.tenantName}`, capacityId: o.tenantId,
+    }));
+  }
+
+  /**
+   * A blank volume through a marketplace order of the tenant's volume offering (as HomePort
+   * does): checked first (placement, size, type and zone of that tenant), then posted once.
+   */
+  async createVolume(scope: Scope, input: NewVolume): Promise<VolumeOrder> {
+    const name = (input.name ?? '').trim();
+    if (scope.kind !== 'project') throw new Refusal('A Waldur volume is created in a project.');
+    if (!name) throw new Refusal('A new volume needs a name.');
+    if (name.length > 150) throw new Refusal('A volume name has at most 150 characters.');
+    if (!Number.isInteger(input.sizeGiB) || input.sizeGiB < 1) throw new Refusal('The size of a new volume is a whole number of GiB, at least 1.');
+    if (input.snapshotId) throw new Refusal('Waldur creates blank volumes only; restore the snapshot instead.');
+    const offerings = await this.volumeOfferings(scope);
+    const where = plainText(scope.name, 80) || 'The project';
+    if (!offerings.length) throw new Refusal(`${where} has no volume offering: no tenant of it sells volumes here.`);
+    const offering = input.placementId ? offerings.find((o) => o.uuid === input.placementId) : offerings.length === 1 ? offerings[0] : undefined;
+    if (!offering) {
+      throw new Refusal(input.placementId
+        ? `That volume offering is not one of ${where}'s (any more); pick again.`
+        : `${where} has ${offerings.length} tenants; pick the one the volume goes to.`);
+    }
+    const attributes: Record<string, unknown> = { name, size: input.sizeGiB * MIB_PER_GIB };
+    if (input.description) attributes.description = input.description;
+    if (input.typeName) {
+      const type = (await this.typesOfTenant(offering.tenantId)).find((t) => t.name === input.typeName);
+      if (!type) throw new Refusal(`Tenant ${plainText(offering.tenantName, 80)} has no volume type "${plainText(input.typeName, 80)}".`);
+      attributes.type = urlOf(type);
+    }
+    if (input.availabilityZone) {
+      const zone = (await this.zonesOfTenant(offering.tenantId)).find((z) => z.name === input.availabilityZone);
+      if (!zone) throw new Refusal(`Tenant ${plainText(offering.tenantName, 80)} has no availability zone "${plainText(input.availabilityZone, 80)}".`);
+      attributes.availability_zone = zone.url;
+    }
+    const body = {
+      offering: offering.url,
+      project: offering.projectUrl ?? `${this.endpoint}/api/projects/${scope.id}/`,
+      ...(offering.planUrl ? { plan: offering.planUrl } : {}),
+      attributes,
+      accepting_terms_of_service: true,
+    };
+    // A write: sent once (never retried); an answer that can't be read is still an accepted order.
+    const { data } = await unwrap(this.client.POST('/api/marketplace-orders/', { body: body as never }));
+    return accepted(() => {
+      const order = expectRecord<{ uuid?: unknown; state?: unknown }>(data, 'the new order');
+      if (typeof order.uuid !== 'string' || !order.uuid) throw new ApiError({ kind: 'bad-response', message: 'The server sent the new order without its uuid.' });
+      return { kind: 'order', orderId: order.uuid, state: typeof order.state === 'string' ? order.state : undefined };
+    });
+  }
+
+  /** How a marketplace order is doing; once done, the volume it made (through its marketplace resource). */
+  async readOrder(orderId: string, signal?: AbortSignal): Promise<OrderProgress> {
+    const { data } = await unwrap(this.client.GET('/api/marketplace-orders/{uuid}/', {
+      params: { path: { uuid: orderId }, query: { field: ['uuid', 'state', 'error_message', 'marketplace_resource_uuid', 'resource_uuid', 'consumer_rejection_comment', 'provider_rejection_comment'] } }, signal,
+    }));
+    const progress = orderProgress(expectRecord(data, 'an order'));
+    if (progress.public.state !== 'done' || !progress.resourceId) return progress.public;
+    const { id } = await this.resolveMarketplaceResource(progress.resourceId, signal);
+    return { ...progress.public, volumeId: id };
+  }
+
+  /**
+   * Quotas and usage: of every tenant of a scope, or of the tenant a volume or snapshot is in
+   * (a snapshot's is its source volume's; with that gone, found among the project's tenants).
+   */
+  async capacity(where: { scope: Scope } | { volume: Volume } | { snapshot: Snapshot }, signal?: AbortSignal): Promise<Capacity[]> {
+    const field = [...TENANT_CAPACITY_FIELDS];
+    if ('scope' in where) {
+      const rows = await this.tenants(where.scope, field, signal);
+      return rows.map(toCapacity).sort((a, b) => nameCollator.compare(a.owner, b.owner));
+    }
+    const tenantId = 'volume' in where ? await this.tenantOfVolume(where.volume, signal) : await this.tenantOfSnapshot(where.snapshot, signal);
+    if (!tenantId) return [];
+    const { data } = await unwrap(this.client.GET('/api/openstack-tenants/{uuid}/', { params: { path: { uuid: tenantId }, query: { field } }, signal }));
+    return [toCapacity(expectRecord(data, 'a tenant'))];
+  }
+
+  private async tenantOfVolume(volume: Volume, signal?: AbortSignal): Promise<string | undefined> {
+    const known = waldurOf(volume).tenantId;
+    if (known) return known;
+    return waldurOf(await this.getVolume(volume.id, signal)).tenantId;
+  }
+
+  private async tenantOfSnapshot(snapshot: Snapshot, signal?: AbortSignal): Promise<string | undefined> {
+    let sourceId = snapshot.sourceVolumeId;
+    let projectId = snapshot.projectId;
+    if (!sourceId || !projectId) {
+      const { data } = await unwrap(this.client.GET('/api/openstack-snapshots/{uuid}/', {
+        params: { path: { uuid: snapshot.id }, query: { field: ['uuid', 'source_volume', 'project_uuid'] } }, signal,
+      }));
+      const r = expectRecord<{ source_volume?: string | null; project_uuid?: string }>(data, 'a snapshot');
+      sourceId ??= idFromUrl(r.source_volume);
+      projectId ??= r.project_uuid || undefined;
+    }
+    if (sourceId) {
+      const tenant = await this.getVolume(sourceId, signal).then((v) => waldurOf(v).tenantId, (err: unknown) => {
+        if (err instanceof ApiError && err.isNotFound) return undefined;
+        throw err;
+      });
+      if (tenant) return tenant;
+    }
+    // Its volume is gone: the tenant among the project's whose snapshots list it.
+    if (!projectId) return undefined;
+    const tenants = await this.tenants({ id: projectId, kind: 'project', name: '' }, ['uuid'], signal);
+    if (tenants.length <= 1) return tenants[0]?.uuid;
+    for (const t of tenants) {
+      const { data } = await unwrap(this.client.GET('/api/openstack-snapshots/', {
+        params: { query: { tenant_uuid: t.uuid, uuid: snapshot.id, field: ['uuid'], page_size: 1 } }, signal,
+      }));
+      if (Array.isArray(data) && data.length) return t.uuid;
+    }
+    return undefined;
+  }
+
+  /** The tenants of a project (or of an organization's projects), with the fields asked for. */
+  private tenants(scope: Scope, field: Array<'uuid' | 'name' | 'quotas' | 'project'>, signal?: AbortSignal) {
+    const where = scope.kind === 'organization' ? { customer_uuid: scope.id } : { project_uuid: scope.id };
+    return listPages((page, page_size, s) => unwrap(this.client.GET('/api/openstack-tenants/', {
+      params: { query: { page, page_size, ...where, field } }, signal: s,
+    })), { ...this.paging, signal, what: 'tenants' });
+  }
+
+  /** The tenant of `placementId`, or every tenant of the scope. */
+  private async tenantIdsFor(scope: Scope, signal?: AbortSignal, placementId?: string): Promise<string[]> {
+    if (placementId) {
+      const offering = (await this.volumeOfferings(scope, signal)).find((o) => o.uuid === placementId);
+      if (!offering) throw new Refusal(`That volume offering is not one of ${plainText(scope.name, 80) || 'the project'}'s (any more).`);
+      return [offering.tenantId];
+    }
+    return (await this.tenants(scope, ['uuid'], signal)).map((t) => t.uuid ?? '').filter(Boolean);
+  }
+
+  private async volumeOfferings(scope: Scope, signal?: AbortSignal): Promise<VolumeOffering[]> {
+    const where = scope.kind === 'organization' ? { customer_uuid: scope.id } : { project_uuid: scope.id };
+    const [tenants, offerings] = await Promise.all([
+      this.tenants(scope, ['uuid', 'name', 'project'], signal),
+      listPages((page, page_size, s) => unwrap(this.client.GET('/api/marketplace-public-offerings/', {
+        params: { query: { page, page_size, type: ['OpenStack.Volume'], ...where, field: ['uuid', 'url', 'name', 'description', 'scope_uuid', 'state', 'plans'] } }, signal: s,
+      })), { ...this.paging, signal, what: 'volume offerings' }),
+    ]);
+    return offeringsOf(tenants, offerings, (tenantId) => this.settingsOfTenant(tenantId, signal));
+  }
+
+  /** The uuid of a tenant's own service settings (what its volume offering's `scope_uuid` names), from one of its volume types. */
+  private async settingsOfTenant(tenantId: string, signal?: AbortSignal): Promise<string | undefined> {
+    const { data } = await unwrap(this.client.GET('/api/openstack-volume-types/', { params: { query: { tenant_uuid: tenantId, page_size: 1 } }, signal }));
+    const first = Array.isArray(data) ? (data[0] as { settings?: string | null } | undefined) : undefined;
+    return idFromUrl(first?.settings);
+  }
+
+  private async typesOfTenant(tenantId: string, signal?: AbortSignal): Promise<VolumeType[]> {
     const rows = await listPages((page, page_size, s) => unwrap(this.client.GET('/api/openstack-volume-types/', {
       params: { query: { page, page_size, tenant_uuid: tenantId } }, signal: s,
     })), { ...this.paging, signal, what: 'volume types' });
     return rows.map((t) => ({ id: t.uuid, name: t.name, description: t.description ?? '', native: { url: t.url } }));
+  }
+
+  private async zonesOfTenant(tenantId: string, signal?: AbortSignal): Promise<Array<{ name: string; url: string }>> {
+    const rows = await listPages((page, page_size, s) => unwrap(this.client.GET('/api/openstack-volume-availability-zones/', {
+      params: { query: { page, page_size, tenant_uuid: tenantId } }, signal: s,
+    })), { ...this.paging, signal, what: 'availability zones' });
+    return rows.filter((z) => typeof z.name === 'string' && z.name && z.available !== false).map((z) => ({ name: z.name, url: z.url }));
   }
 
   async attachVolume(volume: Volume, instance: Instance): Promise<void> {
@@ -258,6 +445,8 @@ function accepted<T>(read: () => T): T {
     throw err;
   }
 }
+
+const isScope = (where: Volume | Scope): where is Scope => !('status' in where);
 
 /** The API URL Waldur's action bodies refer to an instance or a type by. */
 function urlOf(r: { native?: unknown; name: string }): string {

@@ -3,7 +3,8 @@
  * The one place that names Waldur's record types.
  */
 import { ApiError } from '../../core/errors';
-import type { Snapshot, Volume } from '../../core/model';
+import type { Capacity, QuotaLine } from '../../core/capacity';
+import { MIB_PER_GIB, type Snapshot, type Volume } from '../../core/model';
 import { expectRecord } from './paging';
 import { normalizeRuntimeState, normalizeState, waldurStatus } from './states';
 import type { components } from './waldur.gen';
@@ -110,4 +111,54 @@ export function toSnapshot(raw: SnapshotRecord): Snapshot {
     errorMessage: r.error_message || undefined,
     native,
   };
+}
+
+// --- capacity: tenant quotas ------------------------------------------------------------------
+
+export type TenantRecord = Partial<Schemas['OpenStackTenant']>;
+type TenantField = Schemas['OpenStackTenantFieldEnum'];
+
+/** What a capacity needs of a tenant (its quotas are the tenant's whole `quotas` list). */
+export const TENANT_CAPACITY_FIELDS = ['uuid', 'name', 'quotas'] as const satisfies readonly TenantField[];
+
+const PER_TYPE_PREFIX = 'gigabytes_';
+
+/** A whole number from the API (a number, or a string of digits as some proxies send), else undefined. */
+function quotaNumber(value: unknown): number | undefined {
+  const n = typeof value === 'number' ? value : typeof value === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(value) ? Number(value) : NaN;
+  return Number.isFinite(n) ? n : undefined;
+}
+
+/**
+ * A tenant's quotas as a {@link Capacity}: `storage` (MiB), `gigabytes_<type>` (GiB in Waldur,
+ * MiB here), `volumes`, `snapshots`, in that order; other quotas (ram, vcpu…) are left out. A
+ * limit of -1 (any negative) is no limit. A line whose usage or limit is missing or not a number
+ * is skipped: nothing shown is made up.
+ */
+export function toCapacity(raw: TenantRecord): Capacity {
+  const r = record<TenantRecord>(raw, 'a tenant');
+  const name = typeof r.name === 'string' && r.name ? r.name : r.uuid!;
+  const found = new Map<string, QuotaLine>();
+  for (const q of Array.isArray(r.quotas) ? (r.quotas as unknown[]) : []) {
+    if (!q || typeof q !== 'object') continue;
+    const { name: key, usage, limit } = q as { name?: unknown; usage?: unknown; limit?: unknown };
+    if (typeof key !== 'string') continue;
+    const used = quotaNumber(usage);
+    const max = quotaNumber(limit);
+    if (used === undefined || max === undefined || used < 0) continue;
+    let line: QuotaLine | undefined;
+    if (key === 'storage') line = { key: 'storage', label: 'Storage', unit: 'MiB', used, limit: max };
+    else if (key === 'volumes') line = { key: 'volumes', label: 'Volumes', unit: 'count', used, limit: max };
+    else if (key === 'snapshots') line = { key: 'snapshots', label: 'Snapshots', unit: 'count', used, limit: max };
+    else if (key.startsWith(PER_TYPE_PREFIX) && key.length > PER_TYPE_PREFIX.length) {
+      const typeName = key.slice(PER_TYPE_PREFIX.length);
+      line = { key: `storage:${typeName}`, label: `Storage of type ${typeName}`, unit: 'MiB', used: used * MIB_PER_GIB, limit: max < 0 ? max : max * MIB_PER_GIB, typeName };
+    }
+    if (!line || found.has(line.key)) continue;
+    if (line.limit !== undefined && line.limit < 0) delete line.limit;
+    found.set(line.key, line);
+  }
+  const rank = (l: QuotaLine): number => (l.key === 'storage' ? 0 : l.typeName !== undefined ? 1 : l.key === 'volumes' ? 2 : 3);
+  const lines = [...found.values()].sort((a, b) => rank(a) - rank(b) || (a.typeName ?? '').localeCompare(b.typeName ?? ''));
+  return { id: r.uuid!, owner: `tenant ${name}`, snapshotsUseStorage: true, lines };
 }

@@ -3,11 +3,12 @@
  * actions (restore, plus the shared pull/unlink/set_erred/set_ok) with their transitions.
  */
 import { applyFilters, applyOrdering, invalid, normaliseUuid, notFound, readJson, type Reply } from '../http';
-import { tenantOf, usedStorage } from '../seed';
+import { quotaExceeded } from '../quotas';
+import { tenantOf } from '../seed';
 import { fail, fails, setState } from '../transitions';
 import type { SnapshotRecord } from '../types';
 import { BodyValidator } from '../validate';
-import { allow, type Ctx, type Deps, detail, gib, list, requireState, resourceFilters, stateFilter } from './context';
+import { allow, type Ctx, type Deps, detail, list, requireState, resourceFilters, stateFilter } from './context';
 import { pull, setErred, setOk, unlink } from './resource-actions';
 import { viewRestoration, viewSnapshot } from './views';
 
@@ -94,14 +95,12 @@ async function restore(d: Deps, ctx: Ctx, snapshot: SnapshotRecord): Promise<Rep
   if (name === undefined) throw new Error('unreachable');
   requireState(snapshot, ['OK'], 'restore');
   const tenant = tenantOf(d.store, snapshot._tenant_uuid);
-  const used = usedStorage(d.store, tenant.uuid);
-  if (used + snapshot.size > tenant.storage_quota) {
-    throw invalid({ non_field_errors: [`Storage quota of tenant ${tenant.name} exceeded: limit ${gib(tenant.storage_quota)} GiB, in use ${gib(used)} GiB, the restored volume needs ${gib(snapshot.size)} GiB.`] });
-  }
   const type = d.store.volumeTypes.find((t) => t.url === snapshot._source_type);
   const fallbackType = d.store.volumeTypes.find((t) => t._tenant_uuid === tenant.uuid);
   const volumeType = type ?? fallbackType;
   if (!volumeType) throw new Error(`tenant ${tenant.name} has no volume types`);
+  const over = quotaExceeded(d.store, tenant, { volumes: 1, storageMiB: snapshot.size, typeName: volumeType.name }, 'the restored volume');
+  if (over) throw invalid({ non_field_errors: [over] });
   const volume = d.factory.volume(tenant, {
     name,
     size: snapshot.size,

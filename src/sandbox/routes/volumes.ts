@@ -5,7 +5,8 @@
 import { conflict, filterBy, invalid, normaliseUuid, notFound, orderingOf, planFilters, readJson, type Reply, sortBy } from '../http';
 import { type BucketField, sortedIndex } from '../listing';
 import { attachVolume, detachVolume, GiB } from '../records';
-import { tenantOf, usedStorage } from '../seed';
+import { quotaExceeded } from '../quotas';
+import { tenantOf } from '../seed';
 import { fail, fails, setState } from '../transitions';
 import type { VolumeRecord } from '../types';
 import { BodyValidator } from '../validate';
@@ -161,12 +162,8 @@ async function extend(d: Deps, ctx: Ctx, volume: VolumeRecord): Promise<Reply> {
     }
   }
   const tenant = tenantOf(d.store, volume.tenant_uuid);
-  const used = usedStorage(d.store, tenant.uuid);
-  if (used - current + size > tenant.storage_quota) {
-    throw invalid({
-      disk_size: [`Storage quota of tenant ${tenant.name} exceeded: limit ${gib(tenant.storage_quota)} GiB, in use ${gib(used)} GiB, extending to ${gib(size)} GiB needs ${gib(size - current)} GiB more.`],
-    });
-  }
+  const over = quotaExceeded(d.store, tenant, { storageMiB: size - current, typeName: volume.type_name }, `extending to ${gib(size)} GiB`);
+  if (over) throw invalid({ disk_size: [over] });
   d.transitions.transition(volume, 'extend', {
     during: 'extending',
     errorRuntime: 'error_extending',
@@ -209,6 +206,8 @@ async function snapshot(d: Deps, ctx: Ctx, volume: VolumeRecord): Promise<Reply>
   v.check();
   if (name === undefined) throw new Error('unreachable');
   requireState(volume, ['OK'], 'snapshot');
+  const over = quotaExceeded(d.store, tenantOf(d.store, volume.tenant_uuid), { snapshots: 1, storageMiB: volume.size ?? 0, typeName: volume.type_name }, 'the snapshot');
+  if (over) throw invalid({ non_field_errors: [over] });
   const snapshot = d.factory.snapshot(volume, {
     name,
     description: description ?? '',

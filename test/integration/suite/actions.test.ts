@@ -95,14 +95,14 @@ suite('volume and snapshot actions (real VS Code, local Waldur)', function () {
     ui.inputs.push(String(gib));
     await vscode.commands.executeCommand('volumeExplorer.extendVolume', node);
     assert.match(ui.shown.prompts.join('\n'), new RegExp(`invalid: The new size must be at least ${gib + 1} GiB`));
-    assert.equal(sandbox.requestCount - before, 2, 'only the two re-reads of the volume, no POST');
+    assert.equal(sandbox.requestCount - before, 4, 'only the two re-reads of the volume and the two quota reads (pre-flight), no POST');
     assert.equal(storeVolume(v.uuid)!.size, v.size);
 
     ui.inputs.push(String(gib + 10));
     ui.confirms.push(undefined); // the person reads "from … to …" and cancels: nothing is sent
     const beforeCancel = sandbox.requestCount;
     await vscode.commands.executeCommand('volumeExplorer.extendVolume', node);
-    assert.equal(sandbox.requestCount - beforeCancel, 1, 'cancelled at the confirmation: only the re-read');
+    assert.equal(sandbox.requestCount - beforeCancel, 2, 'cancelled at the confirmation: only the re-read and the quota read');
     assert.ok(ui.shown.warning.includes(`Extend ${v.name} from ${gib} GiB to ${gib + 10} GiB?`), ui.shown.warning.join('\n'));
     ui.inputs.push(String(gib + 10));
     ui.confirms.push('Extend');
@@ -180,7 +180,7 @@ suite('volume and snapshot actions (real VS Code, local Waldur)', function () {
     ui.inputs.push(undefined);
     const before = sandbox.requestCount;
     await vscode.commands.executeCommand('volumeExplorer.extendVolume', node);
-    assert.equal(sandbox.requestCount - before, 1, 'only the re-read');
+    assert.equal(sandbox.requestCount - before, 2, 'only the re-read and the quota read (pre-flight)');
 
     storeVolume(v.uuid)!.state = 'Erred';
     try {
@@ -197,14 +197,24 @@ suite('volume and snapshot actions (real VS Code, local Waldur)', function () {
     }
   });
 
-  test('a 400 from the server is shown with its field errors', async () => {
+  test('a 400 from the server is shown with its field errors (the quota shrank after the pre-flight read it)', async () => {
     const v = sandbox.store.volumes.find((x) => x.state === 'OK' && !x.bootable && x.runtime_state === 'available' && !/fail/.test(x.name));
     assert.ok(v, 'seed has an OK, available data volume');
     const node = await volumeRow(v.uuid);
-    ui.inputs.push('999999');
+    const tenant = sandbox.store.tenants.find((t) => t.uuid === v.tenant_uuid)!;
+    const quota = tenant.storage_quota;
+    // The pre-flight read the quota before the prompt; it shrinks while the person types.
+    ui.inputs.push(() => {
+      tenant.storage_quota = 1024;
+      return String(Math.ceil((v.size ?? 0) / 1024) + 1);
+    });
     ui.confirms.push('Extend');
-    await vscode.commands.executeCommand('volumeExplorer.extendVolume', node);
-    await eventually(() => ui.shown.error.length > 0, 'an error message');
+    try {
+      await vscode.commands.executeCommand('volumeExplorer.extendVolume', node);
+      await eventually(() => ui.shown.error.length > 0, 'an error message');
+    } finally {
+      tenant.storage_quota = quota;
+    }
     assert.match(ui.shown.error[0]!, /^disk_size: /);
     assert.equal(api.context.jobs.statusBarText, undefined, 'no job for a refused request');
   });

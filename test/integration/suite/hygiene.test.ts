@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { VolumeExplorerApi } from '../../../src/extension';
 import type { Sandbox } from '../../../src/sandbox';
 import type { InsightNode } from '../../../src/tree/insights';
-import { isPost, startFaultProxy, type FaultProxy } from '../../unit/helpers/fault-proxy';
+import { startFaultProxy, type FaultProxy } from '../../unit/helpers/fault-proxy';
 import { ScriptedUi, connectTo, eventually, extensionApi, jobsDone, projectRow, removeAllConnections, startSandbox, volumeRow } from './helpers';
 
 /** The findings of every project of the (single) connection, as the Insights view lists them. */
@@ -69,7 +69,7 @@ suite('Storage hygiene and capacity (real VS Code, local Waldur)', function () {
     const sent = writes(start);
     assert.equal(sent.length, 2, `one request per resource: ${sent.map((s) => `${s.method} ${s.url}`).join(', ')}`);
     assert.ok(sent.some((s) => s.method === 'DELETE' && s.url.includes(orphan.uuid)), 'the snapshot deleted by its own DELETE');
-    assert.ok(sent.some((s) => isPost('/terminate/')(s)), 'the volume through a termination order');
+    assert.ok(sent.some((s) => s.method === 'POST' && s.url.includes('/terminate/')), `the volume through a termination order: ${sent.map((s) => `${s.method} ${s.url}`).join(', ')}`);
     assert.equal(store.volumes.some((v) => v.uuid === idle.uuid), false, 'the volume is gone');
     assert.equal(store.snapshots.some((s) => s.uuid === orphan.uuid), false, 'the snapshot is gone');
     const summary = ui.shown.info.find((m) => m.startsWith('Clean-up:'));
@@ -141,9 +141,50 @@ suite('Storage hygiene and capacity (real VS Code, local Waldur)', function () {
     const item = api.context.tree.getTreeItem(project);
     assert.equal(item.tooltip, undefined, 'resolved on hover');
     const resolved = await api.context.tree.resolveTreeItem(item, project, new vscode.CancellationTokenSource().token);
-    const tooltip = (resolved.tooltip as vscode.MarkdownString).value;
+    const tooltip = (resolved.tooltip as vscode.MarkdownString).value.replace(/\\(.)/g, '$1');
     assert.match(tooltip, /\*\*Quota of tenant .+:\*\* Storage \d+(\.\d)? of \d+ GiB \(\d+%\)/, tooltip);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await jobsDone(api);
+  });
+  test('Create Volume on Waldur: a marketplace order of the tenant\'s volume offering, followed as a job until the volume exists; one POST', async () => {
+    const store = sandbox.store;
+    const volume = store.volumes.find((v) => v.state === 'OK' && !/fail/.test(v.name))!;
+    const project = await projectRow(api, sandbox, volume.project_uuid);
+    const name = `ordered-${Date.now().toString(36)}`;
+    const first = (items: readonly vscode.QuickPickItem[]) => items.find((i) => i.kind !== vscode.QuickPickItemKind.Separator);
+    ui.inputs.push(name, '3', 'made through an order');
+    ui.picks.push(first, first, first, first);
+    const start = proxy.seen.length;
+    await vscode.commands.executeCommand('volumeExplorer.createVolume', project);
+    const orders = writes(start);
+    assert.deepEqual(orders.map((s) => `${s.method} ${s.url.split('?')[0]}`), ['POST /api/marketplace-orders/'], 'one order, nothing else written');
+    const body = JSON.parse(orders[0]!.body) as { attributes?: { name?: string; size?: number } };
+    assert.equal(body.attributes?.name, name);
+    assert.equal(body.attributes?.size, 3 * 1024, 'sent in MiB');
+    const made = await eventually(() => store.volumes.find((v) => v.name === name && v.state === 'OK'), 'the ordered volume to exist');
+    assert.equal(made.project_uuid, volume.project_uuid);
+    const ready = await eventually(() => ui.shown.info.find((m) => m.startsWith(`${name} (3 GiB) is ready`)), `the job to say it is ready (${[...ui.shown.info, ...ui.shown.error].join(' | ')})`);
+    assert.ok(ready);
+    await jobsDone(api);
+  });
+
+  test('pre-flight on Create Volume: a project whose tenant has no volume left is refused before any question; nothing is sent', async () => {
+    const store = sandbox.store;
+    const volume = store.volumes.find((v) => v.state === 'OK' && !/fail/.test(v.name))!;
+    const tenants = store.tenants.filter((t) => t.project_uuid === volume.project_uuid);
+    const saved = tenants.map((t) => t.volume_quota);
+    for (const t of tenants) t.volume_quota = store.volumes.filter((v) => v.tenant_uuid === t.uuid).length;
+    try {
+      const project = await projectRow(api, sandbox, volume.project_uuid);
+      const first = (items: readonly vscode.QuickPickItem[]) => items.find((i) => i.kind !== vscode.QuickPickItemKind.Separator);
+      ui.picks.push(first);
+      const start = proxy.seen.length;
+      await vscode.commands.executeCommand('volumeExplorer.createVolume', project);
+      assert.equal(writes(start).length, 0, 'nothing sent');
+      assert.equal(ui.shown.prompts.filter((p) => /\(1\/\d\) Name/.test(p)).length, 0, 'no question asked');
+      assert.match(ui.shown.warning.join(' | '), /A new volume refused before sending: it would exceed the volumes quota of tenant .+ \(0 left\)\. .*nothing was sent\./);
+    } finally {
+      tenants.forEach((t, i) => { t.volume_quota = saved[i]!; });
+    }
   });
 });
