@@ -6,6 +6,7 @@ import { describeLine, fillOf, type Capacity } from './capacity';
 import type { DetailSection, Meter, TableRow } from './details';
 import { formatSize, type Finding } from './insights';
 import { isAttached, type Snapshot, type Volume } from './model';
+import { plainText } from '../util/escape';
 
 const toneOf = (fill: number | undefined): Meter['tone'] => (fill === undefined || fill < 0.8 ? 'ok' : fill < 1 ? 'warn' : 'error');
 
@@ -17,10 +18,10 @@ export function capacitySections(capacities: readonly Capacity[] | undefined, pr
   return capacities.map((c, i) => ({
     type: 'meters' as const,
     id: `quota-${i}`,
-    heading: capacities.length > 1 || c.owner.startsWith('tenant') ? `Quota of ${c.owner}` : 'Quota',
+    heading: capacities.length > 1 || c.owner.startsWith('tenant') ? `Quota of ${plainText(c.owner, 120)}` : 'Quota',
     meters: c.lines.map((line) => {
       const fill = fillOf(line);
-      return { label: line.label, text: describeLine(line).slice(line.label.length + 1), ...(fill !== undefined ? { fill } : {}), tone: toneOf(fill) };
+      return { label: plainText(line.label, 120), text: describeLine(line).slice(line.label.length + 1), ...(fill !== undefined ? { fill } : {}), tone: toneOf(fill) };
     }),
     ...(c.lines.length ? {} : { note: 'The server reports no block-storage quota here.' }),
   }));
@@ -37,7 +38,7 @@ export function contentSections(volumes: readonly Volume[], snapshots: readonly 
   const size = (xs: ReadonlyArray<{ sizeMiB: number | undefined }>): string => formatSize(xs.reduce((n, x) => n + (x.sizeMiB ?? 0), 0));
   const attached = volumes.filter((v) => isAttached(v));
   const rows: TableRow[] = findings.map((f) => ({
-    cells: [{ text: f.resource.name || `(unnamed ${f.resourceKind})`, open: { kind: f.resourceKind, id: f.resource.id } }, { text: f.resourceKind }, { text: f.reason }, { text: formatSize(f.sizeMiB) }],
+    cells: [{ text: plainText(f.resource.name, 150) || `(unnamed ${f.resourceKind})`, open: { kind: f.resourceKind, id: f.resource.id } }, { text: f.resourceKind }, { text: plainText(f.reason, 200) }, { text: formatSize(f.sizeMiB) }],
     open: { kind: f.resourceKind, id: f.resource.id },
   }));
   return [

@@ -5,7 +5,7 @@ import { usageText } from '../core/capacity';
 import type { Snapshot, Volume } from '../core/model';
 import { refKey, type ResourceRef } from '../core/ref';
 import type { Connection, ConnectionManager } from '../connections/manager';
-import { escapeMarkdown } from '../util/escape';
+import { escapeMarkdown, plainText } from '../util/escape';
 import type { TreeFilters } from './filters';
 import {
   childrenOrEmpty, connectionIdOf, connectionNode, countText, errorNode, loadingNode, present, scopeNode, snapshotNode, volumeNode,
@@ -155,7 +155,7 @@ export class VolumeTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
         try {
           const all = await backend!.capacity!({ scope: node.scope }, abort.signal);
           if (!all.length) return 'No quota is known for this project.';
-          return all.map((c) => `${all.length > 1 || c.owner.startsWith('tenant') ? `**Quota of ${escapeMarkdown(c.owner)}:** ` : '**Quota:** '}${escapeMarkdown(usageText(c) || 'no block-storage quota reported')}`).join('\n\n');
+          return all.map((c) => `${all.length > 1 || c.owner.startsWith('tenant') ? `**Quota of ${escapeMarkdown(plainText(c.owner, 120))}:** ` : '**Quota:** '}${escapeMarkdown(plainText(usageText(c), 1000) || 'no block-storage quota reported')}`).join('\n\n');
         } catch (err) {
           this.log.warn(`[tree] quota of ${node.id} for its tooltip: ${describeForLog(err)}`);
           return `Couldn't read the quota: ${escapeMarkdown(describeError(err))}`;
