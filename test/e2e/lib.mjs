@@ -133,13 +133,22 @@ export function sideBarRows() {
   return currentPage().locator('.part.sidebar .monaco-list-row');
 }
 
-/** Expand a collapsed tree row (click its twistie) and wait for it to be expanded. */
+/**
+ * Expand a collapsed tree row (click its twistie) and wait for it to be expanded. The locator is
+ * asked again each time (a refresh may replace the row's element just as it is clicked: a
+ * handle to the old one would never see it open), and the click is tried up to three times.
+ */
 export async function expandRow(row) {
-  if ((await row.getAttribute('aria-expanded')) !== 'true') {
+  for (let attempt = 1; ; attempt++) {
+    if ((await row.getAttribute('aria-expanded')) === 'true') return;
     await row.locator('.monaco-tl-twistie').click();
+    try {
+      await waitUntil(async () => (await row.getAttribute('aria-expanded')) === 'true', { timeout: 10_000, message: 'the row to expand' });
+      return;
+    } catch (err) {
+      if (attempt >= 3) throw err;
+    }
   }
-  await currentPage().waitForFunction(
-    (el) => el.getAttribute('aria-expanded') === 'true', await row.elementHandle(), { timeout: 30_000 });
 }
 
 /**
