@@ -84,7 +84,16 @@ test('demo data: organization → project → volume → snapshot', { timeout: 1
       await expandRow(volume);
       const index = Number(await volume.getAttribute('data-index'));
       const child = rows.and(page.locator(`[data-index="${index + 1}"][aria-level="4"]`));
-      await child.waitFor({ timeout: 30_000 });
+      await page.mouse.move(900, 700); // no row tooltip over the rows below
+      // Seen twice in CI (not here): the row open, no child row drawn after 30 s. Close and open it
+      // once more before giving up, and say so.
+      const shown = await child.waitFor({ timeout: 10_000 }).then(() => true, () => false);
+      if (!shown) {
+        t.diagnostic(`volume ${volumeName}: open but no child row after 10 s; closing and opening it again`);
+        await volume.locator('.monaco-tl-twistie').click();
+        await expandRow(volume);
+        await child.waitFor({ timeout: 20_000 });
+      }
       await page.waitForTimeout(100); // let a "Loading…" placeholder be replaced
       const label = (await child.locator('.label-name').first().innerText()).trim();
       const placeholder = (await child.locator('.codicon-info, .codicon-loading, .codicon-error, .codicon-warning').count()) > 0
