@@ -14,6 +14,7 @@ import { SNAPSHOT_ROW_FIELDS, TENANT_CAPACITY_FIELDS, VOLUME_ROW_FIELDS, idFromU
 import { offeringsOf, orderProgress, type VolumeOffering } from './orders';
 import { plainText } from '../../util/escape';
 import { MIB_PER_GIB } from '../../core/model';
+import { validateDescription, validateName, validateNewSizeGiB } from '../../core/validation';
 import { WALDUR_RULES } from './rules';
 import { displayState, normalizeState } from './states';
 
@@ -204,28 +205,31 @@ export class WaldurBackend implements Backend {
   async createVolume(scope: Scope, input: NewVolume): Promise<VolumeOrder> {
     const name = (input.name ?? '').trim();
     if (scope.kind !== 'project') throw new Refusal('A Waldur volume is created in a project.');
-    if (!name) throw new Refusal('A new volume needs a name.');
-    if (name.length > 150) throw new Refusal('A volume name has at most 150 characters.');
-    if (!Number.isInteger(input.sizeGiB) || input.sizeGiB < 1) throw new Refusal('The size of a new volume is a whole number of GiB, at least 1.');
+    const invalid = validateName(name, 'volume name') ?? validateNewSizeGiB(String(input.sizeGiB)) ?? (input.description ? validateDescription(input.description) : undefined);
+    if (invalid) throw new Refusal(invalid);
     if (input.snapshotId) throw new Refusal('Waldur creates blank volumes only; restore the snapshot instead.');
-    const offerings = await this.volumeOfferings(scope);
     const where = plainText(scope.name, 80) || 'The project';
-    if (!offerings.length) throw new Refusal(`${where} has no volume offering: no tenant of it sells volumes here.`);
-    const offering = input.placementId ? offerings.find((o) => o.uuid === input.placementId) : offerings.length === 1 ? offerings[0] : undefined;
+    let offering = input.placementId ? await this.offeringOf(scope, input.placementId) : undefined;
     if (!offering) {
-      throw new Refusal(input.placementId
-        ? `That volume offering is not one of ${where}'s (any more); pick again.`
-        : `${where} has ${offerings.length} tenants; pick the one the volume goes to.`);
+      const offerings = await this.volumeOfferings(scope);
+      if (!offerings.length) throw new Refusal(`${where} has no volume offering: no tenant of it sells volumes here.`);
+      offering = input.placementId ? undefined : offerings.length === 1 ? offerings[0] : undefined;
+      if (!offering) {
+        throw new Refusal(input.placementId
+          ? `That volume offering is not one of ${where}'s (any more); pick again.`
+          : `${where} has ${offerings.length} tenants; pick the one the volume goes to.`);
+      }
     }
+    const tenantId = offering.tenantId;
     const attributes: Record<string, unknown> = { name, size: input.sizeGiB * MIB_PER_GIB };
     if (input.description) attributes.description = input.description;
     if (input.typeName) {
-      const type = (await this.typesOfTenant(offering.tenantId)).find((t) => t.name === input.typeName);
+      const type = await this.lastOrFresh(this.lastSeen.types, tenantId, input.typeName, () => this.typesOfTenant(tenantId));
       if (!type) throw new Refusal(`Tenant ${plainText(offering.tenantName, 80)} has no volume type "${plainText(input.typeName, 80)}".`);
       attributes.type = urlOf(type);
     }
     if (input.availabilityZone) {
-      const zone = (await this.zonesOfTenant(offering.tenantId)).find((z) => z.name === input.availabilityZone);
+      const zone = await this.lastOrFresh(this.lastSeen.zones, tenantId, input.availabilityZone, () => this.zonesOfTenant(tenantId));
       if (!zone) throw new Refusal(`Tenant ${plainText(offering.tenantName, 80)} has no availability zone "${plainText(input.availabilityZone, 80)}".`);
       attributes.availability_zone = zone.url;
     }
@@ -320,14 +324,42 @@ export class WaldurBackend implements Backend {
   /** The tenant of `placementId`, or every tenant of the scope. */
   private async tenantIdsFor(scope: Scope, signal?: AbortSignal, placementId?: string): Promise<string[]> {
     if (placementId) {
-      const offering = (await this.volumeOfferings(scope, signal)).find((o) => o.uuid === placementId);
+      const offering = await this.offeringOf(scope, placementId, signal);
       if (!offering) throw new Refusal(`That volume offering is not one of ${plainText(scope.name, 80) || 'the project'}'s (any more).`);
       return [offering.tenantId];
     }
     return (await this.tenants(scope, ['uuid'], signal)).map((t) => t.uuid ?? '').filter(Boolean);
   }
 
+  /**
+   * What the last listings found, by scope and offering / by tenant: Create Volume's pickers read
+   * them, and `createVolume` then looks the chosen offering, type and zone up here instead of
+   * reading them all again (a name not found here is read afresh before it is refused). Pickers
+   * always read.
+   */
+  private readonly lastSeen = {
+    offerings: new Map<string, VolumeOffering>(),
+    types: new Map<string, VolumeType[]>(),
+    zones: new Map<string, Array<{ name: string; url: string }>>(),
+  };
+
   private async volumeOfferings(scope: Scope, signal?: AbortSignal): Promise<VolumeOffering[]> {
+    const found = await this.readVolumeOfferings(scope, signal);
+    for (const o of found) this.lastSeen.offerings.set(`${scope.id}/${o.uuid}`, o);
+    return found;
+  }
+
+  /** The offering of `placementId` in the scope, as last listed, else read. */
+  private async offeringOf(scope: Scope, placementId: string, signal?: AbortSignal): Promise<VolumeOffering | undefined> {
+    return this.lastSeen.offerings.get(`${scope.id}/${placementId}`) ?? (await this.volumeOfferings(scope, signal)).find((o) => o.uuid === placementId);
+  }
+
+  /** A type or zone of a tenant by name: as last listed, else read afresh. */
+  private async lastOrFresh<T extends { name: string }>(seen: Map<string, T[]>, tenantId: string, name: string, read: () => Promise<T[]>): Promise<T | undefined> {
+    return seen.get(tenantId)?.find((x) => x.name === name) ?? (await read()).find((x) => x.name === name);
+  }
+
+  private async readVolumeOfferings(scope: Scope, signal?: AbortSignal): Promise<VolumeOffering[]> {
     const where = scope.kind === 'organization' ? { customer_uuid: scope.id } : { project_uuid: scope.id };
     const [tenants, offerings] = await Promise.all([
       this.tenants(scope, ['uuid', 'name', 'project'], signal),
@@ -349,14 +381,18 @@ export class WaldurBackend implements Backend {
     const rows = await listPages((page, page_size, s) => unwrap(this.client.GET('/api/openstack-volume-types/', {
       params: { query: { page, page_size, tenant_uuid: tenantId } }, signal: s,
     })), { ...this.paging, signal, what: 'volume types' });
-    return rows.map((t) => ({ id: t.uuid, name: t.name, description: t.description ?? '', native: { url: t.url } }));
+    const types = rows.map((t) => ({ id: t.uuid, name: t.name, description: t.description ?? '', native: { url: t.url } }));
+    this.lastSeen.types.set(tenantId, types);
+    return types;
   }
 
   private async zonesOfTenant(tenantId: string, signal?: AbortSignal): Promise<Array<{ name: string; url: string }>> {
     const rows = await listPages((page, page_size, s) => unwrap(this.client.GET('/api/openstack-volume-availability-zones/', {
       params: { query: { page, page_size, tenant_uuid: tenantId } }, signal: s,
     })), { ...this.paging, signal, what: 'availability zones' });
-    return rows.filter((z) => typeof z.name === 'string' && z.name && z.available !== false).map((z) => ({ name: z.name, url: z.url }));
+    const zones = rows.filter((z) => typeof z.name === 'string' && z.name && z.available !== false).map((z) => ({ name: z.name, url: z.url }));
+    this.lastSeen.zones.set(tenantId, zones);
+    return zones;
   }
 
   async attachVolume(volume: Volume, instance: Instance): Promise<void> {
