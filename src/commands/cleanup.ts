@@ -8,7 +8,7 @@ import type { InsightNode } from '../tree/insights';
 import { uiText } from '../util/escape';
 import { confirmModal } from './prompts';
 import type { CommandContext } from './registry';
-import { blockerOf } from './target';
+import { blockerOf, withProgress } from './target';
 
 /** A finding of one connection, as chosen in the Insights view or the palette. */
 interface Chosen {
@@ -40,7 +40,7 @@ export async function cleanUp(ctx: CommandContext, arg?: unknown, nodes?: readon
     void vscode.window.showInformationMessage('Nothing to clean up here: none of these findings can be deleted (stuck and attached resources are never offered).');
     return;
   }
-  const { plan, skipped } = await withWindowProgress('Checking the resources again…', () => replan(ctx, chosen));
+  const { plan, skipped } = await withProgress('Checking the resources again…', () => replan(ctx, chosen));
   if (!plan.length) {
     void vscode.window.showWarningMessage(uiText(`Nothing was deleted: ${skipped.map((s) => `${s.name} — ${s.why}`).join('; ')}.`, 1500));
     return;
@@ -88,7 +88,7 @@ async function findingsOfNodes(ctx: CommandContext, nodes: InsightNode[]): Promi
 async function pickFindings(ctx: CommandContext): Promise<Chosen[] | undefined> {
   const connections = ctx.connections.all().filter((c) => c.backend);
   if (!connections.length) throw new Refusal('Not connected. Use "Add Connection…" or "Try the demo data" first.');
-  const all = await withWindowProgress('Computing the findings…', async () => (await Promise.all(connections.map((c) => ctx.insights.findingsOf(c.id)))).flat());
+  const all = await withProgress('Computing the findings…', async () => (await Promise.all(connections.map((c) => ctx.insights.findingsOf(c.id)))).flat());
   const deletable = all.filter((c) => c.finding.deletable);
   if (!deletable.length) {
     void vscode.window.showInformationMessage(`Nothing to clean up: no unattached volume, orphaned, expired or old snapshot, or resource in error${all.length ? ' that may be deleted' : ''}.`);
@@ -222,8 +222,4 @@ function summarize(
   ctx.log.info(`[cleanup] ${text}`);
   if (done.length === plan.length) void vscode.window.showInformationMessage(text);
   else void vscode.window.showWarningMessage(text);
-}
-
-function withWindowProgress<T>(title: string, task: () => Promise<T>): Thenable<T> {
-  return vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title }, task);
 }
